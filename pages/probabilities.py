@@ -1,0 +1,112 @@
+"""Probabilities: edit the batch and see softmax next to the mappings it is compared with."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import softmax_lab as sl
+from softmax_lab.figures.formulas import softmax_formula
+from softmax_lab.figures.probabilities import mappings_figure, naive_vs_stable_figure
+from softmax_lab.presets import PRESETS
+from softmax_lab.ui import editors, share, state
+from softmax_lab.ui.frame import require_frame
+
+require_frame()
+
+DTYPES = {"float16": np.float16, "float32": np.float32, "float64": np.float64}
+
+st.title("Probabilities")
+share.show_url_error()
+
+# -- inputs ----------------------------------------------------------------------------
+with st.expander("Batch: logits, class names and labels", expanded=True):
+    editors.batch_editor()
+ws = state.workspace()
+if ws.preset in PRESETS:
+    st.info(PRESETS[ws.preset].note, icon="📓")
+row = editors.row_picker(ws)
+
+# -- compute ---------------------------------------------------------------------------
+T, z, y = ws.temperature, ws.logits, ws.labels
+a = sl.softmax(z, temperature=T)
+entropy = sl.entropy(z, temperature=T)
+ce_rows = sl.cross_entropy(z / T, y, reduction="none")
+linear = sl.linear_normalise(z)
+mappings = {
+    "softmax(z / T)": a[row],
+    "linear z / Σz": linear[row],
+    "hardmax (argmax one-hot)": sl.hardmax(z[row]),
+    "independent sigmoids σ(z / T)": sl.sigmoid(z[row] / T),
+}
+table = pd.DataFrame(
+    {name: values for name, values in mappings.items()}, index=list(ws.class_names)
+)
+per_row = pd.DataFrame(
+    {
+        "cross-entropy": ce_rows,
+        "entropy (nats)": entropy,
+        "top probability": a.max(axis=1),
+        "top class": [ws.class_names[k] for k in a.argmax(axis=1)],
+    },
+    index=[f"row {i + 1}" for i in range(ws.n_rows)],
+)
+
+# -- render ----------------------------------------------------------------------------
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Entropy (nats)", f"{entropy[row]:.4f}", help="Maximum is log C, the uniform case.")
+m2.metric("Maximum log C", f"{np.log(ws.n_classes):.4f}")
+m3.metric("Top probability", f"{a[row].max():.4f}")
+m4.metric(
+    "Cross-entropy, this row",
+    f"{ce_rows[row]:.4f}",
+    help=f"Mean over the N = {ws.n_rows} rows: {ce_rows.mean():.4f}",
+)
+st.caption(f"Mean cross-entropy over N = {ws.n_rows} rows: **{ce_rows.mean():.6g}**")
+st.plotly_chart(mappings_figure(ws.class_names, mappings), key="mappings")
+if np.isnan(linear[row]).all():
+    st.caption(
+        "Linear normalisation z/Σz is a distribution only when every z ≥ 0 and Σz > 0; "
+        "this row has a negative entry or a zero sum, so it is undefined."
+    )
+st.latex(softmax_formula(z[row], T, int(a[row].argmax()), ws.class_names[int(a[row].argmax())]))
+
+with st.expander("The numbers behind the charts"):
+    st.dataframe(table, width="stretch")
+    st.download_button(
+        "Download this row as CSV", table.to_csv().encode(), "softmax_row.csv", "text/csv"
+    )
+    st.dataframe(per_row, width="stretch")
+    st.download_button(
+        "Download the per-row read-outs as CSV",
+        per_row.to_csv().encode(),
+        "softmax_rows.csv",
+        "text/csv",
+    )
+
+st.subheader("Naive vs stable")
+naive_on = st.toggle(
+    "Compare with the naive formula exp(z) / Σ exp(z)", value=ws.preset == "overflow"
+)
+if naive_on:
+    dtype_name = st.radio("Precision", list(DTYPES), index=2, horizontal=True)
+    dtype = DTYPES[dtype_name]
+    limit = sl.overflow_limit(dtype)
+    with np.errstate(over="ignore"):
+        scaled = (z[row] / T).astype(dtype)
+    naive = sl.naive_softmax(scaled)
+    stable = sl.softmax(scaled)
+    over = np.flatnonzero(scaled.astype(np.float64) > limit)
+    if over.size:
+        first = ", ".join(f"{ws.class_names[k]} = {scaled[k]:g}" for k in over[:5])
+        st.error(
+            f"In {dtype_name}, exp overflows above z = {limit:.6g} (log of the largest "
+            f"{dtype_name}). This row has {first}, so the naive formula returns inf/NaN. "
+            "Subtracting the row maximum first gives the exact answer.",
+            icon="💥",
+        )
+    else:
+        st.success(
+            f"Every z/T in this row is below {dtype_name}'s overflow limit {limit:.6g}, "
+            "so the naive formula still works here. Try the overflow preset or float16."
+        )
+    st.plotly_chart(naive_vs_stable_figure(ws.class_names, naive, stable, dtype_name), key="naive")

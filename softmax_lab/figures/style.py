@@ -1,0 +1,15 @@
+"""Shared look for every figure: a colour cycle, a diverging scale and compact margins."""
+
+COLORS = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#9D755D")
+DIVERGING = "RdBu_r"  # centred at 0 by setting zmid=0 or a symmetric zmin/zmax
+
+
+def compact(fig):
+    """Tighten margins and font so several figures fit a page; returns ``fig``."""
+    fig.update_layout(
+        margin={"l": 40, "r": 20, "t": 40, "b": 40},
+        font={"size": 12},
+        template="plotly_white",
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig

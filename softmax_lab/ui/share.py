@@ -1,0 +1,49 @@
+"""Shareable links: the URL's query parameters hold the workspace.
+
+Query parameters are strings that anyone can type, so they are parsed and
+bounded by ``softmax_lab.workspace.from_query``; a bad link shows a message and
+leaves the current batch alone. Streamlit clears them on a page change, so the
+frame writes them back after every run.
+"""
+
+import streamlit as st
+
+from softmax_lab.ui import state
+from softmax_lab.workspace import from_query, to_query
+
+_WRITTEN = "url_written"
+_ERROR = "url_error"
+
+
+def _current() -> dict:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def load_from_url() -> None:
+    """Load the workspace from a link the first time this session sees it."""
+    params = _current()
+    st.session_state.pop(_ERROR, None)
+    if not params or params == st.session_state.get(_WRITTEN):
+        return
+    try:
+        ws = from_query(params)
+    except ValueError as err:
+        st.session_state[_ERROR] = f"This link could not be read, so the lab kept its batch: {err}"
+    else:
+        state.load(ws)
+    st.session_state[_WRITTEN] = params
+
+
+def show_url_error() -> None:
+    """A message near the top of the page when the link was malformed."""
+    if msg := st.session_state.get(_ERROR):
+        st.warning(msg, icon="🔗")
+
+
+def write_to_url() -> None:
+    """Put the current workspace in the address bar, so that copying it shares the view."""
+    query = to_query(state.workspace())
+    wanted = {k: [v] for k, v in query.items()}
+    if wanted != _current():
+        st.query_params.from_dict(query)
+    st.session_state[_WRITTEN] = wanted

@@ -1,0 +1,119 @@
+"""A real browser against a real server: Debian's Chromium driven by Playwright.
+
+``streamlit run app.py`` is started on a free loopback port; pages are opened by
+URL and waited on until the script has finished and every Plotly chart has drawn.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+PAGES = ("probabilities", "jacobian", "gradients", "saturation", "training")
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium on PATH (never a Playwright-downloaded build)."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``streamlit run app.py`` on a free loopback port, stopped with ``stop()``."""
+
+    def __init__(self, script: str = "app.py"):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [sys.executable, "-m", "streamlit", "run", script]
+        cmd += ["--server.headless", "true", "--server.port", str(self.port)]
+        cmd += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+        cmd += ["--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=1) as r:
+                    if r.read() == b"ok":
+                        return
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("streamlit did not start: " + self.proc.stderr.read().decode()[-2000:])
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def settle(page, timeout_ms: int = 30_000) -> None:
+    """Wait for the script run to finish and every Plotly chart to draw."""
+    page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=timeout_ms)
+    page.wait_for_selector(DONE, timeout=timeout_ms)
+    page.wait_for_timeout(400)
+    page.wait_for_selector(DONE, timeout=timeout_ms)
+    for chart in page.locator("[data-testid='stPlotlyChart']").all():
+        chart.locator(".main-svg").first.wait_for(timeout=timeout_ms)
+
+
+def open_page(page, url: str, timeout_ms: int = 30_000) -> None:
+    page.goto(url)
+    settle(page, timeout_ms)
+
+
+def exceptions(page) -> list[str]:
+    return [e.inner_text()[:500] for e in page.locator("[data-testid='stException']").all()]
+
+
+def charts(page) -> tuple[int, int]:
+    """(Plotly charts on the page, those that have drawn an SVG)."""
+    all_charts = page.locator("[data-testid='stPlotlyChart']").all()
+    return len(all_charts), sum(1 for c in all_charts if c.locator(".main-svg").count())
+
+
+def nav_labels(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "[data-testid='stSidebarNav'] a", "els => els.map(e => e.innerText.trim())"
+    )
+
+
+def screenshot(page, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
