@@ -99,14 +99,14 @@ if naive_on:
     if over.size:
         first = ", ".join(f"{ws.class_names[k]} = {scaled[k]:g}" for k in over[:5])
         st.error(
-            f"In {dtype_name}, exp overflows above z = {limit:.6g} (log of the largest "
+            f"In {dtype_name}, exp overflows above z = {limit:.2f} (log of the largest "
             f"{dtype_name}). This row has {first}, so the naive formula returns inf/NaN. "
             "Subtracting the row maximum first gives the exact answer.",
             icon="💥",
         )
     else:
         st.success(
-            f"Every z/T in this row is below {dtype_name}'s overflow limit {limit:.6g}, "
+            f"Every z/T in this row is below {dtype_name}'s overflow limit {limit:.2f}, "
             "so the naive formula still works here. Try the overflow preset or float16."
         )
     st.plotly_chart(naive_vs_stable_figure(ws.class_names, naive, stable, dtype_name), key="naive")

@@ -108,7 +108,8 @@ def charts(page) -> tuple[int, int]:
 
 def nav_labels(page) -> list[str]:
     return page.eval_on_selector_all(
-        "[data-testid='stSidebarNav'] a", "els => els.map(e => e.innerText.trim())"
+        "[data-testid='stSidebarNav'] a",
+        "els => els.map(e => e.innerText.trim().split('\\n').pop())",
     )
 
 

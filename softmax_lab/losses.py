@@ -1,0 +1,149 @@
+"""Cross-entropy on logits and binary cross-entropy on logits, each with its gradient.
+
+Reductions: ``"mean"`` is the mean over the N rows of the per-row sum over the C
+classes, ``"sum"`` sums over rows, ``"none"`` returns the per-row values (N,).
+"""
+
+import numpy as np
+
+from softmax_lab._validate import (
+    as_float_array,
+    check_axis,
+    check_reduction,
+    grad_scale,
+    reduce_rows,
+)
+from softmax_lab.activations import log_sigmoid, log_softmax, sigmoid, softmax
+
+
+def _targets(logits, y, axis, label_smoothing):
+    """Targets shaped like ``logits``: class indices become one-hot rows, then smoothing."""
+    C = logits.shape[axis]
+    y = np.asarray(y)
+    if (
+        y.dtype.kind in "iu"
+        and y.shape == logits.shape[: axis % logits.ndim] + logits.shape[axis % logits.ndim + 1 :]
+    ):
+        if y.size and (y.min() < 0 or y.max() >= C):
+            raise ValueError(f"y holds class indices outside 0 … {C - 1}")
+        y = np.moveaxis(np.eye(C)[y], -1, axis)
+    else:
+        y = as_float_array(y, "y")
+        if y.shape != logits.shape:
+            raise ValueError(
+                f"y must be class indices of shape {logits.shape[:-1]} or targets of shape "
+                f"{logits.shape}, got {y.shape}"
+            )
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must lie in [0, 1], got {label_smoothing!r}")
+    if label_smoothing:
+        y = (1.0 - label_smoothing) * y + label_smoothing / C
+    return y
+
+
+def _prepare(logits, y, axis, reduction, label_smoothing):
+    logits = as_float_array(logits, "logits")
+    check_axis(logits, axis, "logits")
+    check_reduction(reduction)
+    return logits, _targets(logits, y, axis, label_smoothing)
+
+
+def cross_entropy(logits, y, axis=-1, reduction="mean", label_smoothing=0.0):
+    """Cross-entropy −Σ_c y_c log softmax(z)_c, from ``log_softmax`` (never log(p + eps)).
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, C)
+    y : array_like, shape (N, C) targets (one-hot or soft), or (N,) integer class indices
+    axis : int
+        The class axis.
+    reduction : {"mean", "sum", "none"}
+        "mean" is the mean over N of the per-row sum over C.
+    label_smoothing : float
+        ε in [0, 1]: targets become (1 − ε)·y + ε/C.
+
+    Returns
+    -------
+    float, or ndarray of shape (N,) for "none"
+
+    Examples
+    --------
+    >>> round(cross_entropy(np.array([[1.0, 2.0, 3.0]]), np.array([2])), 6)
+    0.407606
+    """
+    logits, y = _prepare(logits, y, axis, reduction, label_smoothing)
+    logp = log_softmax(logits, axis=axis)
+    with np.errstate(invalid="ignore"):
+        terms = np.where(y != 0, -y * logp, 0.0)  # 0 · log 0 = 0 for masked classes
+    return reduce_rows(np.sum(terms, axis=axis), reduction)
+
+
+def cross_entropy_grad(logits, y, axis=-1, reduction="mean", label_smoothing=0.0):
+    """dL/dlogits of ``cross_entropy``: softmax(z)·Σy − y per row, scaled by the reduction.
+
+    For rows of y that sum to 1 this is the familiar softmax(z) − y.
+
+    Returns
+    -------
+    ndarray, shape (N, C)
+
+    Examples
+    --------
+    >>> cross_entropy_grad(np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]]))
+    array([[-0.5,  0.5]])
+    """
+    logits, y = _prepare(logits, y, axis, reduction, label_smoothing)
+    grad = softmax(logits, axis=axis) * np.sum(y, axis=axis, keepdims=True) - y
+    n_rows = max(1, logits.size // logits.shape[axis])
+    return grad * grad_scale(n_rows, reduction)
+
+
+def _bce_terms(logits, y):
+    with np.errstate(invalid="ignore"):
+        pos = np.where(y > 0, y * log_sigmoid(logits), 0.0)
+        neg = np.where(y < 1, (1 - y) * log_sigmoid(-logits), 0.0)
+    return -(pos + neg)
+
+
+def binary_cross_entropy_with_logits(logits, y, reduction="mean"):
+    """Σ_c −[y log σ(z) + (1 − y) log(1 − σ(z))] per row, from ``log_sigmoid``.
+
+    Stable for any finite z; at ±inf it takes the limit: (+inf, y=1) → 0,
+    (−inf, y=0) → 0, (+inf, y=0) → inf. Note the reduction: "mean" is over rows of
+    the per-row sum over C, which is C times PyTorch's elementwise mean.
+
+    Parameters
+    ----------
+    logits, y : array_like, shape (N, C)
+    reduction : {"mean", "sum", "none"}
+
+    Examples
+    --------
+    >>> z, y = np.array([[0.0, 1000.0]]), np.array([[1.0, 1.0]])
+    >>> round(binary_cross_entropy_with_logits(z, y), 6)
+    0.693147
+    """
+    logits = as_float_array(logits, "logits")
+    check_reduction(reduction)
+    y = as_float_array(y, "y")
+    if y.shape != logits.shape:
+        raise ValueError(f"y must have the logits' shape {logits.shape}, got {y.shape}")
+    terms = _bce_terms(logits, y)
+    return reduce_rows(terms.sum(axis=-1) if terms.ndim else terms, reduction)
+
+
+def binary_cross_entropy_with_logits_grad(logits, y, reduction="mean"):
+    """σ(z) − y, scaled by the reduction (1/N for the mean over rows).
+
+    Examples
+    --------
+    >>> binary_cross_entropy_with_logits_grad(np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]]))
+    array([[-0.5,  0.5]])
+    """
+    logits = as_float_array(logits, "logits")
+    check_reduction(reduction)
+    y = as_float_array(y, "y")
+    if y.shape != logits.shape:
+        raise ValueError(f"y must have the logits' shape {logits.shape}, got {y.shape}")
+    n_rows = max(1, logits.size // logits.shape[-1]) if logits.ndim else 1
+    return (sigmoid(logits) - y) * grad_scale(n_rows, reduction)

@@ -1,0 +1,75 @@
+"""The frame in a real browser: deep links on a fresh server, and shared links."""
+
+import pytest
+
+from softmax_lab.ui.frame import PAGES, ROOT
+from tests.browser.harness import (
+    charts,
+    exceptions,
+    nav_labels,
+    open_page,
+    screenshot,
+    settle,
+)
+
+EXISTING = [(path, title) for script, title, path, _ in PAGES if (ROOT / script).exists()]
+NAV = [title for _, title in EXISTING]
+
+
+@pytest.mark.parametrize(("path", "title"), EXISTING, ids=[p or "home" for p, _ in EXISTING])
+def test_deep_link_is_the_first_visit_to_a_fresh_server(browser, fresh_server, path, title):
+    server = fresh_server()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    open_page(page, f"{server.url}/{path}")
+    assert exceptions(page) == []
+    assert nav_labels(page) == NAV
+    assert page.locator("h1").first.inner_text().strip() == ("Softmax Lab" if not path else title)
+    assert page.locator("[data-testid='stSidebar']").get_by_text("Temperature T").count() == 1
+    total, drawn = charts(page)
+    assert drawn == total
+    if path in ("probabilities", "jacobian", "gradients", "saturation", "training"):
+        assert total > 0, f"{path} drew no chart"
+    screenshot(page, f"deep-{path or 'home'}")
+    context.close()
+
+
+def _metrics(page):
+    return page.locator("[data-testid='stMetricValue']").all_inner_texts()
+
+
+def test_a_shared_link_reproduces_the_same_numbers(browser, server, page):
+    open_page(page, f"{server.url}/probabilities?z=1,2,3;2,2,1&y=0,1&T=0.501&names=ant|bee|cat")
+    first = _metrics(page)
+    assert first[2] == "0.8668"  # softmax([1,2,3] / 0.501) top probability
+    shared = page.url
+    assert "z=1%2C2%2C3%3B2%2C2%2C1" in shared or "z=1,2,3;2,2,1" in shared
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page2 = other.new_page()
+    open_page(page2, shared)
+    assert _metrics(page2) == first
+    assert page2.get_by_text("ant").count() > 0
+    other.close()
+
+
+def test_a_malformed_link_shows_a_message_and_the_default_batch(browser, server, page):
+    open_page(page, f"{server.url}/probabilities?z=1,abc&T=-3")
+    assert exceptions(page) == []
+    assert page.get_by_text("This link could not be read").count() == 1
+    total, drawn = charts(page)
+    assert total > 0
+    assert drawn == total
+
+
+def test_changing_the_preset_in_the_sidebar_updates_the_link(browser, server, page):
+    open_page(page, f"{server.url}/probabilities")
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="Overflow row [1000, 1001, 1002]").click()
+    settle(page)
+    assert "preset=overflow" in page.url
+    assert exceptions(page) == []
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page2 = other.new_page()
+    open_page(page2, page.url)
+    assert _metrics(page2) == _metrics(page)
+    other.close()

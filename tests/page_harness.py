@@ -1,0 +1,71 @@
+"""Run one page of the app under ``streamlit.testing.v1.AppTest`` and read what it shows.
+
+AppTest cannot read Plotly charts directly: ``plotly_figures`` decodes each chart's
+``proto.spec`` JSON. Data editor edits are simulated through the editor's
+session-state delta (``edit_table``).
+"""
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+
+
+def run_page(name: str, *, query: dict | None = None, timeout: float = 60) -> AppTest:
+    """``app.py`` run once on ``pages/<name>.py`` (``name="home"`` for the home page)."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{name}.py")
+    at.run()
+    return at
+
+
+def plotly_figures(at: AppTest) -> list[dict]:
+    """Every Plotly chart on the page as its decoded JSON spec, in page order."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def editor_key(at: AppTest, name: str) -> str:
+    """The current session-state key of the ``names``/``logits``/``labels_*`` editor."""
+    state = at.session_state  # AppTest's proxy has no .get()
+    version = state["editor_version"] if "editor_version" in state else 0  # noqa: SIM401
+    return f"{name}_editor_{version}"
+
+
+def edit_table(at: AppTest, key: str, edited=None, added=None, deleted=None) -> AppTest:
+    """Simulate a data-editor edit (the delta the browser sends) and rerun.
+
+    ``edited`` maps row position -> {column: value}; ``added`` is a list of new
+    rows as {column: value}; ``deleted`` lists row positions.
+    """
+    delta = {
+        "edited_rows": {int(r): dict(c) for r, c in (edited or {}).items()},
+        "added_rows": list(added or []),
+        "deleted_rows": list(deleted or []),
+    }
+    at.session_state[key] = delta
+    return at.run()
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def decode_array(value):
+    """A Plotly JSON array: a plain list, or Plotly's typed form {"dtype", "bdata"[, "shape"]}."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict) and "bdata" in value:
+        out = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        if "shape" in value:
+            shape = value["shape"]
+            shape = [int(s) for s in shape.split(",")] if isinstance(shape, str) else shape
+            out = out.reshape(shape)
+        return out
+    return np.asarray(value, dtype=float)
