@@ -40,21 +40,56 @@ def forward(rows):
         target = "≥ 1.25× SciPy" if (n, c) == (100_000, 10) else "no slower than SciPy"
         need = 1.25 if (n, c) == (100_000, 10) else 1.0
         rows.append(
-            _row("forward", f"softmax {n}×{c}", t["ours"], t["scipy"], "scipy.special.softmax",
-                 target, speedup >= need)
+            _row(
+                "forward",
+                f"softmax {n}×{c}",
+                t["ours"],
+                t["scipy"],
+                "scipy.special.softmax",
+                target,
+                speedup >= need,
+            )
         )
         if torch is not None:
             threads = torch.get_num_threads()
             torch.set_num_threads(1)
             t1 = interleaved({"torch1": cands["torch"]})["torch1"]
             torch.set_num_threads(threads)
-            rows.append(_row("forward", f"softmax {n}×{c}", t["ours"], t["torch"],
-                             f"torch.softmax ({threads} threads)", "report", None))
-            rows.append(_row("forward", f"softmax {n}×{c}", t["ours"], t1,
-                             "torch.softmax (1 thread)", "report", None))
+            rows.append(
+                _row(
+                    "forward",
+                    f"softmax {n}×{c}",
+                    t["ours"],
+                    t["torch"],
+                    f"torch.softmax ({threads} threads)",
+                    "report",
+                    None,
+                )
+            )
+            rows.append(
+                _row(
+                    "forward",
+                    f"softmax {n}×{c}",
+                    t["ours"],
+                    t1,
+                    "torch.softmax (1 thread)",
+                    "report",
+                    None,
+                )
+            )
     if torch is None:
-        rows.append(_row("forward", "PyTorch", 0.0, None, "torch", "optional", None,
-                         "PyTorch is not importable here, so it was not measured"))
+        rows.append(
+            _row(
+                "forward",
+                "PyTorch",
+                0.0,
+                None,
+                "torch",
+                "optional",
+                None,
+                "PyTorch is not importable here, so it was not measured",
+            )
+        )
 
 
 def backward(rows):
@@ -63,15 +98,33 @@ def backward(rows):
         z = rng.normal(size=(n, c))
         a, g = sl.softmax(z), rng.normal(size=(n, c))
         t = interleaved({"vjp": lambda: sl.softmax_vjp(a, g), "fwd": lambda: sl.softmax(z)})
-        rows.append(_row("backward", f"softmax_vjp {n}×{c}", t["vjp"], t["fwd"],
-                         "our softmax forward", "no slower than forward",
-                         t["fwd"] / t["vjp"] >= 1.0))
+        rows.append(
+            _row(
+                "backward",
+                f"softmax_vjp {n}×{c}",
+                t["vjp"],
+                t["fwd"],
+                "our softmax forward",
+                "no slower than forward",
+                t["fwd"] / t["vjp"] >= 1.0,
+            )
+        )
     rng = np.random.default_rng(2)
     a, g = sl.softmax(rng.normal(size=(1000, 10))), rng.normal(size=(1000, 10))
-    t = interleaved({"vjp": lambda: sl.softmax_vjp(a, g),
-                     "loop": lambda: softmax_backward_loop(a, g)}, repeat=5)
-    rows.append(_row("backward", "softmax_vjp 1000×10", t["vjp"], t["loop"],
-                     "writeup per-sample Jacobian loop", "≥ 1000×", t["loop"] / t["vjp"] >= 1000))
+    t = interleaved(
+        {"vjp": lambda: sl.softmax_vjp(a, g), "loop": lambda: softmax_backward_loop(a, g)}, repeat=5
+    )
+    rows.append(
+        _row(
+            "backward",
+            "softmax_vjp 1000×10",
+            t["vjp"],
+            t["loop"],
+            "writeup per-sample Jacobian loop",
+            "≥ 1000×",
+            t["loop"] / t["vjp"] >= 1000,
+        )
+    )
 
 
 def _scipy_ce(z, y):
@@ -87,32 +140,64 @@ def losses(rows):
     for n, c in SIZES:
         rng = np.random.default_rng(3)
         z, y = rng.normal(size=(n, c)), rng.integers(0, c, size=n)
-        t = interleaved({
-            "ours": lambda: (sl.cross_entropy(z, y), sl.cross_entropy_grad(z, y)),
-            "scipy": lambda: _scipy_ce(z, y),
-        })
-        rows.append(_row("losses", f"cross_entropy + grad {n}×{c}", t["ours"], t["scipy"],
-                         "scipy.special.log_softmax based", "no slower", t["scipy"] >= t["ours"]))
-        t = interleaved({"ours": lambda: sl.log_softmax(z),
-                         "scipy": lambda: special.log_softmax(z, axis=1)})
-        rows.append(_row("losses", f"log_softmax {n}×{c}", t["ours"], t["scipy"],
-                         "scipy.special.log_softmax", "no slower", t["scipy"] >= t["ours"]))
+        t = interleaved(
+            {
+                "ours": lambda: (sl.cross_entropy(z, y), sl.cross_entropy_grad(z, y)),
+                "scipy": lambda: _scipy_ce(z, y),
+            }
+        )
+        rows.append(
+            _row(
+                "losses",
+                f"cross_entropy + grad {n}×{c}",
+                t["ours"],
+                t["scipy"],
+                "scipy.special.log_softmax based",
+                "no slower",
+                t["scipy"] >= t["ours"],
+            )
+        )
+        t = interleaved(
+            {"ours": lambda: sl.log_softmax(z), "scipy": lambda: special.log_softmax(z, axis=1)}
+        )
+        rows.append(
+            _row(
+                "losses",
+                f"log_softmax {n}×{c}",
+                t["ours"],
+                t["scipy"],
+                "scipy.special.log_softmax",
+                "no slower",
+                t["scipy"] >= t["ours"],
+            )
+        )
 
 
 def memory(rows):
     z = np.random.default_rng(4).normal(size=(10_000, 1_000))
     g = np.random.default_rng(5).normal(size=z.shape)
-    for name, fn in (("softmax forward", lambda: sl.softmax(z)),
-                     ("softmax_vjp backward", lambda a=sl.softmax(z): sl.softmax_vjp(a, g))):
+    for name, fn in (
+        ("softmax forward", lambda: sl.softmax(z)),
+        ("softmax_vjp backward", lambda a=sl.softmax(z): sl.softmax_vjp(a, g)),
+    ):
         tracemalloc.start()
         fn()
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         arrays = peak / z.nbytes
-        rows.append({"section": "memory", "name": f"{name} 10000×1000", "ours_ms": None,
-                     "reference": "input size", "reference_ms": None, "speedup": None,
-                     "target": "≤ 3 arrays", "met": arrays <= 3,
-                     "note": f"peak {peak / 2**20:.1f} MiB = {arrays:.2f} arrays of the input"})
+        rows.append(
+            {
+                "section": "memory",
+                "name": f"{name} 10000×1000",
+                "ours_ms": None,
+                "reference": "input size",
+                "reference_ms": None,
+                "speedup": None,
+                "target": "≤ 3 arrays",
+                "met": arrays <= 3,
+                "note": f"peak {peak / 2**20:.1f} MiB = {arrays:.2f} arrays of the input",
+            }
+        )
 
 
 def training(rows):
@@ -127,10 +212,19 @@ def training(rows):
         steps = 2000
         t = interleaved({"step": lambda tr=trainer: tr.step(steps)}, repeat=3, min_time=0)["step"]
         rate = steps / t
-        rows.append({"section": "training", "name": f"full-batch steps, 500 pts, hidden={hidden}",
-                     "ours_ms": t / steps * 1e3, "reference": None, "reference_ms": None,
-                     "speedup": None, "target": target,
-                     "met": rate >= 5000 if hidden == 0 else None, "note": f"{rate:,.0f} steps/s"})
+        rows.append(
+            {
+                "section": "training",
+                "name": f"full-batch steps, 500 pts, hidden={hidden}",
+                "ours_ms": t / steps * 1e3,
+                "reference": None,
+                "reference_ms": None,
+                "speedup": None,
+                "target": target,
+                "met": rate >= 5000 if hidden == 0 else None,
+                "note": f"{rate:,.0f} steps/s",
+            }
+        )
 
 
 def _torch():

@@ -17,8 +17,8 @@ def _shifted(z, axis, temperature):
     check_axis(z, axis)
     t = check_temperature(temperature)
     top = np.max(z, axis=axis, keepdims=True)
-    with np.errstate(invalid="ignore"):
-        s = z - top  # +inf - +inf -> NaN, fixed below
+    with np.errstate(invalid="ignore", over="ignore"):
+        s = z - top  # +inf - +inf -> NaN, fixed below; a gap past the float max -> -inf
     pos_inf = np.isposinf(top)
     if pos_inf.any():
         s = np.where(pos_inf, np.where(np.isposinf(z), 0.0, -np.inf), s).astype(z.dtype)
@@ -52,7 +52,7 @@ def logsumexp(z, axis=-1):
     check_axis(z, axis)
     top = np.max(z, axis=axis, keepdims=True)
     finite_top = np.where(np.isfinite(top), top, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
         out = np.log(np.sum(np.exp(z - finite_top), axis=axis, keepdims=True)) + finite_top
         out = np.where(np.isinf(top), top, out)
     return np.squeeze(out, axis=axis)[()]

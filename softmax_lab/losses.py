@@ -75,7 +75,8 @@ def cross_entropy(logits, y, axis=-1, reduction="mean", label_smoothing=0.0):
     logp = log_softmax(logits, axis=axis)
     with np.errstate(invalid="ignore"):
         terms = np.where(y != 0, -y * logp, 0.0)  # 0 · log 0 = 0 for masked classes
-    return reduce_rows(np.sum(terms, axis=axis), reduction)
+    with np.errstate(over="ignore"):  # a loss past the float max is reported as inf
+        return reduce_rows(np.sum(terms, axis=axis), reduction)
 
 
 def cross_entropy_grad(logits, y, axis=-1, reduction="mean", label_smoothing=0.0):
@@ -129,7 +130,8 @@ def binary_cross_entropy_with_logits(logits, y, reduction="mean"):
     if y.shape != logits.shape:
         raise ValueError(f"y must have the logits' shape {logits.shape}, got {y.shape}")
     terms = _bce_terms(logits, y)
-    return reduce_rows(terms.sum(axis=-1) if terms.ndim else terms, reduction)
+    with np.errstate(over="ignore"):  # a loss past the float max is reported as inf
+        return reduce_rows(terms.sum(axis=-1) if terms.ndim else terms, reduction)
 
 
 def binary_cross_entropy_with_logits_grad(logits, y, reduction="mean"):

@@ -1,0 +1,164 @@
+"""Cross-entropy and BCE on logits: mine vs SciPy-built gold, gradients vs finite differences."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from scipy import special
+
+import softmax_lab as sl
+
+
+def _ce_gold(z, y):
+    return -(y * special.log_softmax(z, axis=1)).sum(axis=1)
+
+
+def _bce_gold(z, y):
+    return -(y * special.log_expit(z) + (1 - y) * special.log_expit(-z)).sum(axis=1)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cross_entropy_matches_scipy_for_indices_onehot_and_soft(seed):
+    rng = np.random.default_rng(seed)
+    N, C = int(rng.integers(1, 10)), int(rng.integers(2, 12))
+    z = rng.normal(size=(N, C)) * 4
+    idx = rng.integers(0, C, size=N)
+    onehot = np.eye(C)[idx]
+    soft = rng.dirichlet(np.ones(C), size=N)
+    gold = _ce_gold(z, onehot)
+    np.testing.assert_allclose(sl.cross_entropy(z, idx, reduction="none"), gold, rtol=1e-12)
+    np.testing.assert_allclose(sl.cross_entropy(z, onehot, reduction="none"), gold, rtol=1e-12)
+    np.testing.assert_allclose(sl.cross_entropy(z, idx), gold.mean(), rtol=1e-12)
+    np.testing.assert_allclose(sl.cross_entropy(z, idx, reduction="sum"), gold.sum(), rtol=1e-12)
+    np.testing.assert_allclose(sl.cross_entropy(z, soft), _ce_gold(z, soft).mean(), rtol=1e-12)
+
+
+def test_label_smoothing():
+    z = np.array([[1.0, 2.0, 0.5]])
+    y = np.array([1])
+    eps = 0.1
+    gold = _ce_gold(z, (1 - eps) * np.eye(3)[[1]] + eps / 3)
+    np.testing.assert_allclose(sl.cross_entropy(z, y, label_smoothing=eps), gold.mean(), rtol=1e-12)
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ValueError, match="label_smoothing"):
+            sl.cross_entropy(z, y, label_smoothing=bad)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_cross_entropy_grad_matches_finite_differences(reduction, smoothing):
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=(4, 5))
+    y = rng.uniform(0, 1, size=(4, 5))  # soft rows that do not sum to 1
+    upstream = rng.normal(size=4) if reduction == "none" else 1.0
+
+    def f(v):
+        return float(
+            np.sum(
+                sl.cross_entropy(v, y, reduction=reduction, label_smoothing=smoothing) * upstream
+            )
+        )
+
+    gold = sl.numerical_gradient(f, z)
+    mine = sl.cross_entropy_grad(z, y, reduction=reduction, label_smoothing=smoothing)
+    if reduction == "none":
+        mine = mine * upstream[:, None]
+    np.testing.assert_allclose(mine, gold, rtol=1e-6, atol=1e-8)
+
+
+def test_cross_entropy_grad_is_softmax_times_sum_y_minus_y():
+    z = np.array([[0.5, -1.0, 2.0]])
+    y = np.array([[0.5, 0.5, 0.5]])
+    a = special.softmax(z, axis=1)
+    np.testing.assert_allclose(sl.cross_entropy_grad(z, y), a * 1.5 - y, rtol=1e-14)
+    np.testing.assert_allclose(
+        sl.cross_entropy_grad(z, np.array([2])), a - np.eye(3)[[2]], rtol=1e-14
+    )
+
+
+def test_cross_entropy_is_finite_for_huge_logits_and_masks():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mine = sl.cross_entropy(np.array([[1e308, -1e308, 0.0]]), np.array([2]))
+        masked = sl.cross_entropy(np.array([[-np.inf, 0.0]]), np.array([1]))
+    assert mine == 1e308
+    assert masked == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"reduction": "avg"}, "reduction"),
+        ({"y": np.array([3])}, "y"),
+        ({"y": np.ones((2, 2))}, "y"),
+    ],
+)
+def test_cross_entropy_bad_arguments_name_the_parameter(kwargs, name):
+    args = {"logits": np.zeros((1, 3)), "y": np.array([0])} | kwargs
+    with pytest.raises(ValueError, match=name):
+        sl.cross_entropy(**args)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_bce_matches_scipy_and_its_grad_finite_differences(seed):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(5, 4)) * 5
+    y = rng.uniform(size=(5, 4))
+    gold = _bce_gold(z, y)
+    np.testing.assert_allclose(
+        sl.binary_cross_entropy_with_logits(z, y, reduction="none"), gold, rtol=1e-12
+    )
+    np.testing.assert_allclose(sl.binary_cross_entropy_with_logits(z, y), gold.mean(), rtol=1e-12)
+    fd = sl.numerical_gradient(lambda v: sl.binary_cross_entropy_with_logits(v, y), z)
+    np.testing.assert_allclose(
+        sl.binary_cross_entropy_with_logits_grad(z, y), fd, rtol=1e-6, atol=1e-9
+    )
+    np.testing.assert_allclose(
+        sl.binary_cross_entropy_with_logits_grad(z, y, reduction="sum"),
+        special.expit(z) - y,
+        rtol=1e-14,
+    )
+
+
+def test_bce_limits_at_infinity_without_warnings():
+    z = np.array([[np.inf, -np.inf, np.inf, -np.inf]])
+    y = np.array([[1.0, 0.0, 0.0, 1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mine = sl.binary_cross_entropy_with_logits(z[:, :2], y[:, :2])
+        inf_case = sl.binary_cross_entropy_with_logits(z[:, 2:3], y[:, 2:3])
+        huge = sl.binary_cross_entropy_with_logits(
+            np.array([[1e308, -1e308]]), np.array([[0.0, 1.0]])
+        )
+    assert mine == 0.0
+    assert inf_case == np.inf
+    assert huge == np.inf  # 2e308 does not fit in float64
+
+
+def test_the_notes_bce_sign_mistake():
+    from softmax_lab.reference_examples import notes_bce
+
+    a, y = 0.3, 0.0
+    right = sl.binary_cross_entropy_with_logits(np.array([[special.logit(a)]]), np.array([[y]]))
+    np.testing.assert_allclose(right, -np.log(1 - a), rtol=1e-12)
+    assert notes_bce(a, y) == pytest.approx(np.log(1 - a))  # negative: not a loss at all
+    assert notes_bce(a, y) < 0 < right
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(np.float64, (3, 4), elements=st.floats(-1e6, 1e6)),
+    hnp.arrays(np.float64, (3, 4), elements=st.floats(0, 1)),
+)
+def test_property_losses_nonnegative_finite(z, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ce = sl.cross_entropy(z, y, reduction="none")
+        bce = sl.binary_cross_entropy_with_logits(z, y, reduction="none")
+    assert np.isfinite(ce).all()
+    assert (ce >= 0).all()
+    assert np.isfinite(bce).all()
+    assert (bce >= -1e-12).all()
