@@ -5,7 +5,7 @@ import streamlit as st
 from softmax_lab.ui import frame, share, sidebar
 
 with frame.running():
-    st.set_page_config(page_title="Softmax Lab", page_icon="🧮", layout="wide")
+    st.set_page_config(page_title="Softmax Lab", page_icon=":material/functions:", layout="wide")
     share.load_from_url()
     page = frame.navigation()
     sidebar.render()

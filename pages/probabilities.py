@@ -23,7 +23,7 @@ with st.expander("Batch: logits, class names and labels", expanded=True):
     editors.batch_editor()
 ws = state.workspace()
 if ws.preset in PRESETS:
-    st.info(PRESETS[ws.preset].note, icon="📓")
+    st.info(PRESETS[ws.preset].note, icon=":material/menu_book:")
 row = editors.row_picker(ws)
 
 # -- compute ---------------------------------------------------------------------------
@@ -102,7 +102,7 @@ if naive_on:
             f"In {dtype_name}, exp overflows above z = {limit:.2f} (log of the largest "
             f"{dtype_name}). This row has {first}, so the naive formula returns inf/NaN. "
             "Subtracting the row maximum first gives the exact answer.",
-            icon="💥",
+            icon=":material/warning:",
         )
     else:
         st.success(

@@ -122,7 +122,7 @@ PRESETS = {
             one_hot([2, 0], 3),
             "The 11-785 writeup's worked example with its upstream gradient dLdA. The "
             "writeup builds J from A rounded to two decimals (0.09, 0.24, 0.67), so its "
-            "printed J is off by up to about 2e-3; the Jacobian page shows both.",
+            "printed J is off by up to about 3e-3; the Jacobian page shows both.",
             dLdA=[[0.1, -0.2, 0.1], [-0.1, 0.3, -0.2]],
         ),
         _preset(

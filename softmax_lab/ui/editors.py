@@ -74,7 +74,7 @@ def _names_editor(ws) -> None:
         if len(names) > MAX_TABLE_CLASSES:
             raise ValueError(f"The table holds at most {MAX_TABLE_CLASSES} classes.")
     except ValueError as err:
-        st.error(f"{err} The charts show the last valid batch.", icon="⚠️")
+        st.error(f"{err} The charts show the last valid batch.", icon=":material/error:")
         return
     if names == ws.class_names:
         return
@@ -98,7 +98,7 @@ def _logits_editor(ws) -> None:
     try:
         logits = check_logits(edited.astype(object).where(edited.notna(), None).to_numpy())
     except ValueError as err:
-        st.error(f"{err} The charts show the last valid batch.", icon="⚠️")
+        st.error(f"{err} The charts show the last valid batch.", icon=":material/error:")
         return
     if logits.shape == ws.logits.shape and np.array_equal(logits, ws.logits):
         return
@@ -124,19 +124,27 @@ def _labels_editor(ws) -> None:
     shape_key = f"labels_{ws.n_rows}x{ws.n_classes}_{mode}"
     if mode == "one-hot":
         base = _base(
-            shape_key, lambda: pd.DataFrame({"label": [names[k] for k in ws.labels.argmax(1)]})
+            shape_key,
+            lambda: pd.DataFrame(
+                {"label": [names[k] for k in ws.labels.argmax(1)]}, index=_row_index(ws)
+            ),
         )
         config = {
             "label": st.column_config.SelectboxColumn("True class", options=names, required=True)
         }
     elif mode == "soft":
-        base = _base(shape_key, lambda: pd.DataFrame(ws.labels, columns=names))
+        base = _base(
+            shape_key, lambda: pd.DataFrame(ws.labels, columns=names, index=_row_index(ws))
+        )
         column = st.column_config.NumberColumn(
             min_value=0.0, max_value=1.0, step=0.01, required=True
         )
         config = dict.fromkeys(names, column)
     else:
-        base = _base(shape_key, lambda: pd.DataFrame(ws.labels.astype(bool), columns=names))
+        base = _base(
+            shape_key,
+            lambda: pd.DataFrame(ws.labels.astype(bool), columns=names, index=_row_index(ws)),
+        )
         config = dict.fromkeys(names, st.column_config.CheckboxColumn())
     edited = st.data_editor(
         base, key=_key(shape_key), num_rows="fixed", column_config=config, width="stretch"
@@ -149,13 +157,17 @@ def _labels_editor(ws) -> None:
             values = edited.astype(object).where(edited.notna(), None).to_numpy().tolist()
         labels = check_labels(values, mode, ws.n_rows, ws.n_classes)
     except ValueError as err:
-        st.error(f"{err} The charts show the last valid labels.", icon="⚠️")
+        st.error(f"{err} The charts show the last valid labels.", icon=":material/error:")
         return
     if not np.array_equal(labels, ws.labels):
         state.set_workspace(replace(ws, labels=labels, preset="custom"))
         ws = state.workspace()
     if mode == "soft":
         _soft_sums_notice(ws)
+
+
+def _row_index(ws) -> list[str]:
+    return [f"row {i + 1}" for i in range(ws.n_rows)]
 
 
 def _soft_sums_notice(ws) -> None:
@@ -167,7 +179,7 @@ def _soft_sums_notice(ws) -> None:
     st.warning(
         f"Soft labels should sum to 1: {rows}. Cross-entropy's gradient is then "
         "a·Σy − y rather than a − y.",
-        icon="⚖️",
+        icon=":material/balance:",
     )
     if st.button("Normalise the label rows"):
         state.set_workspace(replace(ws, labels=normalise_labels(ws.labels)), structural=True)
@@ -178,7 +190,7 @@ def _read_only_summary(ws) -> None:
     st.info(
         f"This batch has C = {ws.n_classes} classes, more than the table's {MAX_TABLE_CLASSES}, "
         "so it is read-only here. Use the sidebar's generator to change it, or load a preset.",
-        icon="🔒",
+        icon=":material/lock:",
     )
     top = np.argsort(ws.logits, axis=1)[:, ::-1][:, :5]
     st.dataframe(

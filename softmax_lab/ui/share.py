@@ -37,7 +37,7 @@ def load_from_url() -> None:
 def show_url_error() -> None:
     """A message near the top of the page when the link was malformed."""
     if msg := st.session_state.get(_ERROR):
-        st.warning(msg, icon="🔗")
+        st.warning(msg, icon=":material/link_off:")
 
 
 def write_to_url() -> None:

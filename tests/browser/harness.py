@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+SKELETONS = "[data-testid='stSkeleton'], [data-testid='stAppSkeleton']"
 PAGES = ("probabilities", "jacobian", "gradients", "saturation", "training")
 
 
@@ -85,7 +86,9 @@ def settle(page, timeout_ms: int = 30_000) -> None:
     """Wait for the script run to finish and every Plotly chart to draw."""
     page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=timeout_ms)
     page.wait_for_selector(DONE, timeout=timeout_ms)
-    page.wait_for_timeout(400)
+    # The first paint shows skeletons while the script starts: wait until none is left.
+    page.wait_for_function(f"() => !document.querySelector({SKELETONS!r})", timeout=timeout_ms)
+    page.wait_for_timeout(300)
     page.wait_for_selector(DONE, timeout=timeout_ms)
     for chart in page.locator("[data-testid='stPlotlyChart']").all():
         chart.locator(".main-svg").first.wait_for(timeout=timeout_ms)
@@ -116,5 +119,15 @@ def nav_labels(page) -> list[str]:
 def screenshot(page, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
+    # Streamlit scrolls inside its main container, so grow the viewport to show it all.
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => (document.querySelector(\"[data-testid='stMain']\") || document.body).scrollHeight"
+    )
+    page.set_viewport_size(
+        {"width": size["width"], "height": min(max(height, size["height"]), 8000)}
+    )
+    page.wait_for_timeout(300)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path

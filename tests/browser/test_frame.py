@@ -1,6 +1,8 @@
 """The frame in a real browser: deep links on a fresh server, and shared links."""
 
+import numpy as np
 import pytest
+from scipy import special
 
 from softmax_lab.ui.frame import PAGES, ROOT
 from tests.browser.harness import (
@@ -41,7 +43,8 @@ def _metrics(page):
 def test_a_shared_link_reproduces_the_same_numbers(browser, server, page):
     open_page(page, f"{server.url}/probabilities?z=1,2,3;2,2,1&y=0,1&T=0.501&names=ant|bee|cat")
     first = _metrics(page)
-    assert first[2] == "0.8668"  # softmax([1,2,3] / 0.501) top probability
+    gold = special.softmax(np.array([1.0, 2.0, 3.0]) / 0.501).max()
+    assert first[2] == f"{gold:.4f}"
     shared = page.url
     assert "z=1%2C2%2C3%3B2%2C2%2C1" in shared or "z=1,2,3;2,2,1" in shared
     other = browser.new_context(viewport={"width": 1400, "height": 1000})
