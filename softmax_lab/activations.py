@@ -8,6 +8,7 @@ in SciPy and PyTorch. NaN spreads only within its own row.
 
 import numpy as np
 
+from softmax_lab._rows import row_max, row_sum
 from softmax_lab._validate import as_float_array, check_axis, check_temperature
 
 
@@ -16,11 +17,11 @@ def _shifted(z, axis, temperature):
     z = as_float_array(z)
     check_axis(z, axis)
     t = check_temperature(temperature)
-    top = np.max(z, axis=axis, keepdims=True)
+    top = row_max(z, axis)
     with np.errstate(invalid="ignore", over="ignore"):
         s = z - top  # +inf - +inf -> NaN, fixed below; a gap past the float max -> -inf
-    pos_inf = np.isposinf(top)
-    if pos_inf.any():
+    if (top == np.inf).any():
+        pos_inf = top == np.inf
         s = np.where(pos_inf, np.where(np.isposinf(z), 0.0, -np.inf), s).astype(z.dtype)
     if t != 1.0:
         with np.errstate(over="ignore", under="ignore"):
@@ -83,10 +84,10 @@ def softmax(z, axis=-1, temperature=1.0):
     array([0. , 0.5, 0.5])
     """
     s = _shifted(z, axis, temperature)
-    with np.errstate(under="ignore", invalid="ignore"):
-        e = np.exp(s, out=s if s.flags.writeable else None)
-        e /= np.sum(e, axis=axis, keepdims=True)
-    return e
+    with np.errstate(invalid="ignore"):  # only a row of all -inf: 0/0 -> NaN
+        np.exp(s, out=s)
+        s /= row_sum(s, axis)
+    return s
 
 
 def log_softmax(z, axis=-1, temperature=1.0):
@@ -111,9 +112,10 @@ def log_softmax(z, axis=-1, temperature=1.0):
     array([    0., -1000., -1000., -1000.])
     """
     s = _shifted(z, axis, temperature)
-    with np.errstate(under="ignore", invalid="ignore", divide="ignore"):
-        lse = np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
-        return s - lse
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lse = np.log(row_sum(np.exp(s), axis))
+        s -= lse
+    return s
 
 
 def naive_softmax(z, axis=-1):

@@ -6,6 +6,7 @@ classes, ``"sum"`` sums over rows, ``"none"`` returns the per-row values (N,).
 
 import numpy as np
 
+from softmax_lab._rows import row_sum
 from softmax_lab._validate import (
     as_float_array,
     check_axis,
@@ -13,7 +14,7 @@ from softmax_lab._validate import (
     grad_scale,
     reduce_rows,
 )
-from softmax_lab.activations import log_sigmoid, log_softmax, sigmoid, softmax
+from softmax_lab.activations import _shifted, log_sigmoid, log_softmax, sigmoid, softmax
 
 
 def _targets(logits, y, axis, label_smoothing):
@@ -38,6 +39,18 @@ def _targets(logits, y, axis, label_smoothing):
         raise ValueError(f"label_smoothing must lie in [0, 1], got {label_smoothing!r}")
     if label_smoothing:
         y = (1.0 - label_smoothing) * y + label_smoothing / C
+    return y
+
+
+def _class_indices(logits, y, axis, label_smoothing):
+    """``y`` as validated class indices (N,) when the fast gather path applies, else None."""
+    y = np.asarray(y)
+    if label_smoothing or logits.ndim != 2 or axis not in (-1, 1) or y.dtype.kind not in "iu":
+        return None
+    if y.shape != (logits.shape[0],):
+        return None
+    if y.size and (y.min() < 0 or y.max() >= logits.shape[1]):
+        raise ValueError(f"y holds class indices outside 0 … {logits.shape[1] - 1}")
     return y
 
 
@@ -71,6 +84,16 @@ def cross_entropy(logits, y, axis=-1, reduction="mean", label_smoothing=0.0):
     >>> round(cross_entropy(np.array([[1.0, 2.0, 3.0]]), np.array([2])), 6)
     0.407606
     """
+    logits = as_float_array(logits, "logits")
+    check_axis(logits, axis, "logits")
+    check_reduction(reduction)
+    idx = _class_indices(logits, y, axis, label_smoothing)
+    if idx is not None:  # gather: −log softmax(z)_y = log Σ exp(s) − s_y with s = z − max z
+        s = _shifted(logits, axis, 1.0)
+        s_y = s[np.arange(idx.size), idx]
+        with np.errstate(divide="ignore"):
+            lse = np.log(row_sum(np.exp(s, out=s), axis))[:, 0]
+        return reduce_rows(lse - s_y, reduction)
     logits, y = _prepare(logits, y, axis, reduction, label_smoothing)
     logp = log_softmax(logits, axis=axis)
     with np.errstate(invalid="ignore"):
@@ -93,10 +116,20 @@ def cross_entropy_grad(logits, y, axis=-1, reduction="mean", label_smoothing=0.0
     >>> cross_entropy_grad(np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]]))
     array([[-0.5,  0.5]])
     """
-    logits, y = _prepare(logits, y, axis, reduction, label_smoothing)
-    grad = softmax(logits, axis=axis) * np.sum(y, axis=axis, keepdims=True) - y
+    logits = as_float_array(logits, "logits")
+    check_axis(logits, axis, "logits")
+    check_reduction(reduction)
+    idx = _class_indices(logits, y, axis, label_smoothing)
+    if idx is not None:  # one-hot rows sum to 1: softmax(z) − y, built in place
+        grad = softmax(logits, axis=axis)
+        grad[np.arange(idx.size), idx] -= 1.0
+    else:
+        logits, y = _prepare(logits, y, axis, reduction, label_smoothing)
+        grad = softmax(logits, axis=axis) * np.sum(y, axis=axis, keepdims=True) - y
     n_rows = max(1, logits.size // logits.shape[axis])
-    return grad * grad_scale(n_rows, reduction)
+    if reduction == "mean":
+        grad *= grad_scale(n_rows, reduction)
+    return grad
 
 
 def _bce_terms(logits, y):

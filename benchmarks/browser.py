@@ -1,0 +1,129 @@
+"""Round trips in Chromium: a temperature change until the charts are drawn, per page,
+against a bare Streamlit page that only echoes a slider (the floor); server memory."""
+
+import statistics
+import time
+from pathlib import Path
+
+from softmax_lab.ui.frame import PAGES, ROOT
+from softmax_lab.workspace import TEMPERATURES
+from tests.browser.harness import CHROMIUM_ARGS, Server, chromium_path, open_page, settle
+
+FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+SLIDER = "[data-testid='stSlider'] [role='slider']"
+
+
+def _drawn(page):
+    settle(page)
+    page.evaluate(FRAME)
+
+
+def _round_trip(page, slider, key, expect_text, timeout=30_000):
+    t0 = time.perf_counter()
+    slider.press(key)
+    page.get_by_text(expect_text).first.wait_for(timeout=timeout)
+    _drawn(page)
+    return time.perf_counter() - t0
+
+
+def floor_ms(browser, changes=10):
+    server = Server(str(Path(__file__).with_name("floor_app.py")))
+    try:
+        page = browser.new_page()
+        open_page(page, server.url)
+        slider = page.locator(SLIDER).first
+        steps = [("ArrowRight", 2.0), ("ArrowLeft", 1.0)] * changes
+        times = [_round_trip(page, slider, k, f"value = {v}") for k, v in steps[:changes]]
+        page.close()
+        return statistics.median(times) * 1e3
+    finally:
+        server.stop()
+
+
+def page_ms(browser, server, path, changes=10):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    open_page(page, f"{server.url}/{path}")
+    slider = page.locator(f"[data-testid='stSidebar'] {SLIDER}").first
+    up = TEMPERATURES[TEMPERATURES.index(1.0) + 1]
+    times = []
+    for i in range(changes):
+        key, t = ("ArrowRight", up) if i % 2 == 0 else ("ArrowLeft", 1.0)
+        times.append(_round_trip(page, slider, key, f"T = {t:g}"))
+    page.close()
+    return statistics.median(times) * 1e3
+
+
+def rss_mib(pid):
+    """Resident memory of a process and its children, from /proc (Linux)."""
+    total = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def _children(pid):
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def run():
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    path = chromium_path()
+    if path is None:
+        return [{"section": "browser", "name": "all", "note": "chromium is not on PATH: skipped"}]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        floor = floor_ms(browser)
+        rows.append(
+            {
+                "section": "browser round trip",
+                "name": "bare slider page (the floor)",
+                "ours_ms": floor,
+                "reference": None,
+                "reference_ms": None,
+                "speedup": None,
+                "target": "reference",
+                "met": None,
+                "note": "",
+            }
+        )
+        server = Server()
+        try:
+            for script, title, url_path, _ in PAGES:
+                if not url_path or not (ROOT / script).exists():
+                    continue
+                ms = page_ms(browser, server, url_path)
+                rows.append(
+                    {
+                        "section": "browser round trip",
+                        "name": f"{title}: temperature change",
+                        "ours_ms": ms,
+                        "reference": "floor",
+                        "reference_ms": floor,
+                        "speedup": None,
+                        "target": "≤ 3× floor",
+                        "met": ms <= 3 * floor,
+                        "note": f"{ms / floor:.2f}× the floor",
+                    }
+                )
+            rows.extend(_training(browser, server))
+        finally:
+            server.stop()
+        browser.close()
+    return rows
+
+
+def _training(browser, server):
+    """Training page: updates per second, pause latency, memory with 10 running sessions."""
+    from benchmarks import training_page
+
+    return training_page.run(browser, server, rss_mib)
