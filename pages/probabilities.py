@@ -10,6 +10,7 @@ from softmax_lab.figures.probabilities import mappings_figure, naive_vs_stable_f
 from softmax_lab.presets import PRESETS
 from softmax_lab.ui import editors, share, state
 from softmax_lab.ui.frame import require_frame
+from softmax_lab.ui.text import md
 
 require_frame()
 
@@ -97,7 +98,7 @@ if naive_on:
     stable = sl.softmax(scaled)
     over = np.flatnonzero(scaled.astype(np.float64) > limit)
     if over.size:
-        first = ", ".join(f"{ws.class_names[k]} = {scaled[k]:g}" for k in over[:5])
+        first = ", ".join(f"{md(ws.class_names[k])} = {scaled[k]:g}" for k in over[:5])
         st.error(
             f"In {dtype_name}, exp overflows above z = {limit:.2f} (log of the largest "
             f"{dtype_name}). This row has {first}, so the naive formula returns inf/NaN. "

@@ -1,5 +1,7 @@
 """LaTeX strings with the current numbers plugged in (rendered by ``st.latex``)."""
 
+import re
+
 import numpy as np
 
 MAX_TERMS = 6
@@ -25,7 +27,7 @@ def softmax_formula(z, temperature, k, class_name):
     if z.size > MAX_TERMS:
         terms.append(r"\cdots")
     t = "" if temperature == 1 else f"/{_num(temperature)}"
-    name = class_name.replace("\\", "").replace("{", "").replace("}", "")[:20]
+    name = re.sub(r"[^A-Za-z0-9 ]", "", str(class_name))[:20] or f"k={k}"
     return (
         rf"a_{{\text{{{name}}}}} = \frac{{e^{{(z_k - \max z){t}}}}}"
         rf"{{\sum_j e^{{(z_j - \max z){t}}}}}"

@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from softmax_lab.figures.style import COLORS, compact
+from softmax_lab.figures.style import COLORS, compact, plain_all
 
 
 def mappings_figure(class_names, mappings):
@@ -26,7 +26,7 @@ def mappings_figure(class_names, mappings):
     show_text = len(class_names) <= 12
     for i, (title, values) in enumerate(mappings.items()):
         fig.add_bar(
-            x=list(class_names),
+            x=plain_all(class_names),
             y=np.nan_to_num(values, nan=0.0),
             name=title,
             marker_color=COLORS[i],
@@ -38,6 +38,7 @@ def mappings_figure(class_names, mappings):
             col=i % 2 + 1,
         )
     fig.update_yaxes(rangemode="tozero")
+    fig.update_xaxes(type="category")
     fig.update_layout(showlegend=False, height=520)
     return compact(fig)
 
@@ -48,7 +49,7 @@ def naive_vs_stable_figure(class_names, naive, stable, dtype_name):
     Entries where the naive formula gives inf or NaN are drawn as red markers at 0.
     """
     fig = go.Figure()
-    names = list(class_names)
+    names = plain_all(class_names)
     finite = np.isfinite(naive)
     fig.add_bar(x=names, y=np.where(finite, naive, 0.0), name=f"naive ({dtype_name})")
     fig.add_bar(x=names, y=stable, name=f"stable ({dtype_name})")
@@ -63,5 +64,6 @@ def naive_vs_stable_figure(class_names, naive, stable, dtype_name):
             marker={"color": "crimson", "size": 12, "symbol": "x"},
             name="naive gives inf/NaN",
         )
+    fig.update_xaxes(type="category")
     fig.update_layout(barmode="group", height=320, yaxis_title="probability")
     return compact(fig)

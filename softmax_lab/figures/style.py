@@ -13,3 +13,20 @@ def compact(fig):
         legend={"orientation": "h", "y": -0.2},
     )
     return fig
+
+
+def plain(text):
+    """User text for a Plotly label, shown literally: Plotly reads a subset of HTML
+    (``<b>``, ``<a href>``, …) in labels, so ``&``, ``<`` and ``>`` become entities.
+
+    Examples
+    --------
+    >>> plain("<b>cat</b> & dog")
+    '&lt;b&gt;cat&lt;/b&gt; &amp; dog'
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain_all(names):
+    """``plain`` for every name in a sequence; returns a list."""
+    return [plain(n) for n in names]

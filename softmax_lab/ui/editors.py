@@ -14,6 +14,7 @@ import streamlit as st
 
 from softmax_lab.presets import LABEL_MODES, MAX_ROWS, MAX_TABLE_CLASSES
 from softmax_lab.ui import state
+from softmax_lab.ui.text import md
 from softmax_lab.workspace import (
     MAX_ABS_LOGIT,
     MAX_NAME_CHARS,
@@ -74,7 +75,7 @@ def _names_editor(ws) -> None:
         if len(names) > MAX_TABLE_CLASSES:
             raise ValueError(f"The table holds at most {MAX_TABLE_CLASSES} classes.")
     except ValueError as err:
-        st.error(f"{err} The charts show the last valid batch.", icon=":material/error:")
+        st.error(f"{md(err, 300)} The charts show the last valid batch.", icon=":material/error:")
         return
     if names == ws.class_names:
         return
@@ -98,7 +99,7 @@ def _logits_editor(ws) -> None:
     try:
         logits = check_logits(edited.astype(object).where(edited.notna(), None).to_numpy())
     except ValueError as err:
-        st.error(f"{err} The charts show the last valid batch.", icon=":material/error:")
+        st.error(f"{md(err, 300)} The charts show the last valid batch.", icon=":material/error:")
         return
     if logits.shape == ws.logits.shape and np.array_equal(logits, ws.logits):
         return
@@ -157,7 +158,7 @@ def _labels_editor(ws) -> None:
             values = edited.astype(object).where(edited.notna(), None).to_numpy().tolist()
         labels = check_labels(values, mode, ws.n_rows, ws.n_classes)
     except ValueError as err:
-        st.error(f"{err} The charts show the last valid labels.", icon=":material/error:")
+        st.error(f"{md(err, 300)} The charts show the last valid labels.", icon=":material/error:")
         return
     if not np.array_equal(labels, ws.labels):
         state.set_workspace(replace(ws, labels=labels, preset="custom"))

@@ -9,6 +9,7 @@ frame writes them back after every run.
 import streamlit as st
 
 from softmax_lab.ui import state
+from softmax_lab.ui.text import md
 from softmax_lab.workspace import from_query, to_query
 
 _WRITTEN = "url_written"
@@ -37,7 +38,7 @@ def load_from_url() -> None:
 def show_url_error() -> None:
     """A message near the top of the page when the link was malformed."""
     if msg := st.session_state.get(_ERROR):
-        st.warning(msg, icon=":material/link_off:")
+        st.warning(md(msg, limit=400), icon=":material/link_off:")
 
 
 def write_to_url() -> None:
