@@ -1,0 +1,105 @@
+"""Hostile input on every page: each case ends with a clear message, the last valid view
+still on screen, and no traceback. The README reports how many cases run here."""
+
+import numpy as np
+import pytest
+
+from softmax_lab.ui.frame import PAGES, ROOT
+from softmax_lab.workspace import from_preset
+from tests.page_harness import edit_table, editor_key, plotly_figures, run_page
+
+PAGE_NAMES = [p for s, _, p, _ in PAGES if p and (ROOT / s).exists()]
+DEFAULT = from_preset("writeup")
+
+HOSTILE_LINKS = {
+    "nan logit": {"z": "nan,1"},
+    "inf logit": {"z": "inf,1"},
+    "1e308 logit": {"z": "1e308,1"},
+    "C = 1": {"z": "1"},
+    "C over the limit": {"z": ",".join(["1"] * 51)},
+    "N over the limit": {"z": ";".join(["1,2"] * 21)},
+    "empty z": {"z": ""},
+    "text z": {"z": "a,b;c,d"},
+    "ragged rows": {"z": "1,2;3"},
+    "html preset": {"preset": "<script>alert(1)</script>"},
+    "negative temperature": {"T": "-1"},
+    "nan temperature": {"T": "nan"},
+    "repeated parameter": {"z": ["1,2", "3,4"]},
+    "oversized link": {"z": "1," * 5000},
+    "label out of range": {"z": "1,2", "y": "7"},
+    "10,000-character name": {"z": "1,2", "names": "x" * 10_000 + "|b"},
+    "duplicate names": {"z": "1,2", "names": "a|a"},
+    "bad generator": {"gen": "random:1:5000:1:0"},
+    "bad mode": {"mode": "hot"},
+}
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+@pytest.mark.parametrize("case", list(HOSTILE_LINKS))
+def test_hostile_link_shows_a_message_and_the_default_batch(page, case):
+    at = run_page(page, query=HOSTILE_LINKS[case])
+    assert not at.exception, at.exception
+    assert any("could not be read" in w.value for w in at.warning)
+    ws = at.session_state["workspace"]
+    np.testing.assert_array_equal(ws.logits, DEFAULT.logits)
+
+
+def test_negative_zero_and_extreme_but_valid_link_values_are_accepted():
+    at = run_page("probabilities", query={"z": "-0.0,1e6,-1e6"})
+    assert not at.exception
+    assert not at.warning
+    np.testing.assert_array_equal(at.session_state["workspace"].logits, [[-0.0, 1e6, -1e6]])
+    assert plotly_figures(at)
+
+
+@pytest.mark.parametrize(
+    "names",
+    ["猫 🐈", "כלב", "قطة", "<b>bold</b>", "<script>alert(1)</script>", "[x](javascript:alert(1))"],
+)
+def test_unicode_rtl_and_markup_names_are_kept_as_text(names):
+    at = run_page("probabilities", query={"z": "1,2", "names": f"{names}|other"})
+    assert not at.exception
+    assert at.session_state["workspace"].class_names == (names, "other")
+
+
+HOSTILE_CELLS = {
+    "nan": float("nan"),
+    "inf": float("inf"),
+    "-inf": float("-inf"),
+    "1e308": 1e308,
+    "empty": None,
+    "text": "abc",
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_CELLS))
+def test_hostile_logit_cell_keeps_the_last_batch(case):
+    at = run_page("probabilities")
+    edit_table(at, editor_key(at, "logits"), edited={1: {"c0": HOSTILE_CELLS[case]}})
+    assert not at.exception
+    assert at.error
+    np.testing.assert_array_equal(at.session_state["workspace"].logits, DEFAULT.logits)
+
+
+def test_every_row_deleted_and_too_many_rows_and_classes():
+    at = run_page("probabilities")
+    edit_table(at, editor_key(at, "logits"), deleted=[0, 1])
+    assert any("no rows" in e.value for e in at.error)
+    at = run_page("probabilities")
+    edit_table(at, editor_key(at, "logits"), added=[{"c0": 1.0, "c1": 1.0, "c2": 1.0}] * 19)
+    assert any("At most 20 rows" in e.value for e in at.error)
+    at = run_page("probabilities")
+    edit_table(at, editor_key(at, "names"), added=[{"class": f"n{i}"} for i in range(48)])
+    assert any("at most 50 classes" in e.value for e in at.error)
+    for page in (at,):
+        assert not page.exception
+        np.testing.assert_array_equal(page.session_state["workspace"].logits, DEFAULT.logits)
+
+
+@pytest.mark.parametrize("name", ["", "x" * 10_000, "a|b", "c1"])
+def test_hostile_class_name_edit_keeps_the_last_names(name):
+    at = run_page("probabilities")
+    edit_table(at, editor_key(at, "names"), edited={0: {"class": name}})
+    assert not at.exception
+    assert at.error
+    assert at.session_state["workspace"].class_names == DEFAULT.class_names
