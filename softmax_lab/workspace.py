@@ -454,3 +454,29 @@ def _parse_rows(text, name):
     if not text.strip():
         raise ValueError(f"{name} is empty.")
     return [[p.strip() for p in row.split(",")] for row in text.split(";")]
+
+
+def check_upstream(values, n_rows, n_classes):
+    """Validated upstream gradient dLdA (N, C) from a table, or ``ValueError``.
+
+    Examples
+    --------
+    >>> check_upstream([[0.1, -0.2]], 1, 2)
+    array([[ 0.1, -0.2]])
+    >>> check_upstream([[0.1]], 1, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: dLdA row 1 has 1 entries; the batch has C = 2 classes.
+    """
+    rows = [list(r) for r in values]
+    if len(rows) != n_rows:
+        raise ValueError(f"dLdA has {len(rows)} rows; the batch has N = {n_rows}.")
+    out = np.empty((n_rows, n_classes))
+    for i, row in enumerate(rows):
+        if len(row) != n_classes:
+            raise ValueError(
+                f"dLdA row {i + 1} has {len(row)} entries; the batch has C = {n_classes} classes."
+            )
+        for j, cell in enumerate(row):
+            out[i, j] = _check_cell(cell, f"dLdA row {i + 1}, class {j + 1}")
+    return out

@@ -1,0 +1,59 @@
+"""Closed-form read-outs of the Jacobian against the explicit matrix."""
+
+import numpy as np
+from scipy import special
+
+from softmax_lab import backward_costs, jacobian_views
+
+
+def _J(a):
+    return np.diag(a) - np.outer(a, a)
+
+
+def test_frobenius_and_max_diagonal_match_the_explicit_matrix():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(6, 9)) * 3
+    a = special.softmax(z, axis=1)
+    mine = jacobian_views.frobenius_norm(a)
+    gold = np.array([np.linalg.norm(_J(r)) for r in a])
+    np.testing.assert_allclose(mine, gold, rtol=1e-12)
+    np.testing.assert_allclose(jacobian_views.max_diagonal(a), [np.diag(_J(r)).max() for r in a])
+
+
+def test_temperature_sweep_shrinks_to_zero_and_to_the_uniform_value():
+    z = np.array([1.0, 2.0, 3.0])
+    frob, diag = jacobian_views.temperature_sweep(z, np.array([1e-3, 1.0, 1e6]))
+    assert frob[0] < 1e-100
+    np.testing.assert_allclose(frob[1], np.linalg.norm(_J(special.softmax(z))), rtol=1e-12)
+    np.testing.assert_allclose(diag[2], (1 / 3) * (2 / 3), rtol=1e-5)
+
+
+def test_lumped_jacobian_is_the_block_sum_of_the_full_one():
+    a = special.softmax(np.random.default_rng(1).normal(size=12))
+    probs, names = jacobian_views.lumped(a, [f"c{i}" for i in range(12)], keep=4)
+    order = np.argsort(a)[::-1]
+    full = _J(a)[np.ix_(order, order)]
+    groups = [[0], [1], [2], [3], list(range(4, 12))]
+    gold = np.array([[full[np.ix_(g, h)].sum() for h in groups] for g in groups])
+    np.testing.assert_allclose(_J(probs), gold, atol=1e-15)
+    assert names[-1] == "other (8 classes)"
+
+
+def test_properties_report_rank_and_bounds():
+    a = special.softmax(np.array([0.5, -1.0, 2.0, 0.0]))
+    props = jacobian_views.properties(_J(a), a)
+    assert props["rank"] == 3
+    assert props["smallest_abs_eigenvalue"] < 1e-15
+    assert props["max_abs"] <= 0.25
+    assert props["formula_error"] == 0.0
+
+
+def test_extra_bytes_counts_and_cost_table_shape():
+    assert backward_costs.extra_bytes("batched", 20, 1000) == 20 * 1000 * 1000 * 8
+    assert backward_costs.extra_bytes("loop", 20, 1000) == 1000 * 1000 * 8
+    assert backward_costs.extra_bytes("vjp", 20, 1000) == 20 * 1000 * 8
+    a = special.softmax(np.random.default_rng(2).normal(size=(3, 150)), axis=1)
+    table = backward_costs.cost_table(a, np.ones_like(a), budget=0.0)
+    assert [r[0] for r in table] == ["loop", "batched", "vjp"]
+    assert all(r[1] > 0 for r in table)
+    assert "from C = 100" in table[0][3]
