@@ -27,6 +27,8 @@ NUMERIC = [
     "attention",
     "precision",
     "backward_costs",
+    "jacobian_views",
+    "_rows",
 ]
 PRESENT = [m for m in NUMERIC if (ROOT / "softmax_lab" / f"{m}.py").exists()]
 STDLIB = set(sys.stdlib_module_names)
