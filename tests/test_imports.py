@@ -26,8 +26,8 @@ NUMERIC = [
     "sweeps",
     "attention",
     "precision",
-    "backward_costs",
     "jacobian_views",
+    "backward_costs",
     "_rows",
 ]
 PRESENT = [m for m in NUMERIC if (ROOT / "softmax_lab" / f"{m}.py").exists()]
