@@ -16,6 +16,7 @@ from softmax_lab.activations import (
     sigmoid,
     softmax,
 )
+from softmax_lab.datasets import make_dataset, parse_points_csv, train_test_split
 from softmax_lab.gradcheck import numerical_gradient
 from softmax_lab.jacobian import (
     softmax_backward_batched,
@@ -31,6 +32,7 @@ from softmax_lab.losses import (
 )
 from softmax_lab.mytorch import CrossEntropyLoss, Sigmoid, Softmax
 from softmax_lab.pairs import PAIRS, LossPair, pair_grad, pair_loss
+from softmax_lab.training import TrainConfig, Trainer, decision_grid
 
 __all__ = [
     "PAIRS",
@@ -38,25 +40,31 @@ __all__ = [
     "LossPair",
     "Sigmoid",
     "Softmax",
+    "TrainConfig",
+    "Trainer",
     "binary_cross_entropy_with_logits",
     "binary_cross_entropy_with_logits_grad",
     "cross_entropy",
     "cross_entropy_grad",
+    "decision_grid",
     "entropy",
     "hardmax",
     "linear_normalise",
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
+    "make_dataset",
     "naive_softmax",
     "numerical_gradient",
     "overflow_limit",
     "pair_grad",
     "pair_loss",
+    "parse_points_csv",
     "sigmoid",
     "softmax",
     "softmax_backward_batched",
     "softmax_backward_loop",
     "softmax_jacobian",
     "softmax_vjp",
+    "train_test_split",
 ]
