@@ -223,7 +223,9 @@ class Trainer:
         return ran
 
     def _check_plateau(self, loss):
-        if loss < self._best - self.config.plateau_tol * max(abs(self._best), 1.0):
+        if not np.isfinite(self._best) or loss < self._best - self.config.plateau_tol * max(
+            abs(self._best), 1.0
+        ):
             self._best, self._since_best = loss, 0
             return
         self._since_best += self._stride

@@ -1,0 +1,89 @@
+"""Training: a small classifier learning live, and where saturation stalls it."""
+
+import pandas as pd
+import streamlit as st
+
+from softmax_lab.figures.training import confusion_figure, curves_figure, decision_figure
+from softmax_lab.training import decision_grid
+from softmax_lab.ui import share
+from softmax_lab.ui import training_controls as tc
+from softmax_lab.ui.frame import require_frame
+
+require_frame()
+
+st.title("Training")
+share.show_url_error()
+st.caption(
+    "Gradient descent on 2-D points. Try softmax + MSE or the positive-only CE at an initial "
+    "weight scale of ×10: the softmax starts saturated and the gradient all but vanishes."
+)
+
+# -- inputs ----------------------------------------------------------------------------
+values = tc.settings()
+tc.csv_upload()
+run = tc.current(values)
+
+b1, b2, b3, b4, _ = st.columns([1, 1, 1, 1, 4])
+if b1.button("Start", type="primary", disabled=run["running"] or tc.done(run)):
+    run["running"] = True
+    st.rerun()
+if b2.button("Pause", disabled=not run["running"]):
+    run["running"] = False
+    st.rerun()
+if b3.button("Step", disabled=run["running"] or tc.done(run), help="Ten updates"):
+    for trainer in run["runs"].values():
+        trainer.step(10)
+if b4.button("Reset"):
+    run = tc.build(run["active"])
+
+
+# -- live view -------------------------------------------------------------------------
+@st.fragment(run_every=tc.TICK_SECONDS if run["running"] else None)
+def live_view():
+    run = st.session_state[tc.RUN]
+    if run["running"]:
+        tc.tick(run)
+        if not run["running"]:
+            st.rerun(scope="app")  # the run stopped: redraw the buttons and stop the timer
+    step, max_steps = tc.steps(run), max(t.config.max_steps for t in run["runs"].values())
+    status = "running" if run["running"] else "paused"
+    st.progress(
+        min(step / max_steps, 1.0),
+        text=f"step {step:,} of {max_steps:,} · {status} · {run['rate']:,.0f} steps/s",
+    )
+    for label, trainer in run["runs"].items():
+        if trainer.stopped_reason:
+            st.info(f"{label}: stopped: {trainer.stopped_reason}", icon=":material/stop_circle:")
+    runs = run["runs"]
+    cols = st.columns(len(runs))
+    for col, (label, trainer) in zip(cols, runs.items(), strict=True):
+        grid = decision_grid(trainer, run["X"], resolution=60)
+        col.plotly_chart(
+            decision_figure(*grid, run["X"], run["y"], title=label if len(runs) > 1 else ""),
+            key=f"regions_{label}",
+        )
+    histories = {label: t.history_arrays() for label, t in runs.items()}
+    st.plotly_chart(curves_figure(histories), key="curves")
+    first = next(iter(runs.values()))
+    st.plotly_chart(confusion_figure(first.confusion_matrix(), run["names"]), key="confusion")
+    st.caption(f"Confusion matrix of {next(iter(runs))} on the test set.")
+
+
+live_view()
+
+# -- export and load -------------------------------------------------------------------
+with st.expander("Export or load a run"):
+    first_label, first = next(iter(run["runs"].items()))
+    history = pd.DataFrame(first.history_arrays())
+    e1, e2 = st.columns(2)
+    e1.download_button(
+        "History as CSV", history.to_csv(index=False).encode(), "history.csv", "text/csv"
+    )
+    e2.download_button(
+        "Weights and configuration as JSON", tc.export_json(run), "run.json", "application/json"
+    )
+    uploaded = st.file_uploader("Load a saved run (JSON)", type=["json"], key="tr_json")
+    if uploaded is not None and st.session_state.get("tr_json_done") != uploaded.file_id:
+        st.session_state["tr_json_done"] = uploaded.file_id
+        if tc.load_json(uploaded, values):
+            st.rerun()

@@ -1,0 +1,146 @@
+"""Figures of the Training page: decision regions, curves and the confusion matrix."""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from softmax_lab.figures.style import COLORS, compact, plain_all
+
+
+def decision_figure(xs, ys, class_index, confidence, X, y, title=""):
+    """Regions coloured by predicted class and shaded by confidence, points on top."""
+    n_classes = int(max(class_index.max(), y.max())) + 1
+    # One colour per class, lighter where the model is less sure.
+    shade = class_index + 0.999 * (confidence - confidence.min()) / max(np.ptp(confidence), 1e-12)
+    scale = []
+    for k in range(n_classes):
+        lo, hi = k / n_classes, (k + 1) / n_classes
+        top = 1.0 if k == n_classes - 1 else hi - 1e-6
+        scale += [[lo, _tint(COLORS[k], 0.85)], [top, _tint(COLORS[k], 0.35)]]
+    fig = go.Figure(
+        go.Heatmap(
+            x=xs,
+            y=ys,
+            z=shade,
+            zmin=0,
+            zmax=n_classes,
+            colorscale=scale,
+            showscale=False,
+            hoverinfo="skip",
+        )
+    )
+    for k in range(n_classes):
+        pts = X[y == k]
+        fig.add_scattergl(
+            x=pts[:, 0],
+            y=pts[:, 1],
+            mode="markers",
+            name=f"class {k}",
+            marker={"color": COLORS[k], "size": 5, "line": {"width": 0.5, "color": "white"}},
+        )
+    fig.update_layout(title=title, height=380, xaxis_title="x1", yaxis_title="x2")
+    return compact(fig)
+
+
+def _tint(hex_color, amount):
+    rgb = np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
+    mixed = rgb + (255 - rgb) * amount
+    return "rgb({:.0f},{:.0f},{:.0f})".format(*mixed)
+
+
+def curves_figure(histories):
+    """Loss, accuracy, gradient norm and saturation against step, for one or two runs.
+
+    ``histories`` maps a run's label to its ``Trainer.history_arrays()``.
+    """
+    fig = make_subplots(
+        rows=2,
+        cols=2,
+        subplot_titles=(
+            "loss",
+            "accuracy (train solid, test dotted)",
+            "‖gradient‖",
+            "saturation: mean top p (solid), mean entropy (dotted)",
+        ),
+        vertical_spacing=0.16,
+    )
+    for i, (label, h) in enumerate(histories.items()):
+        c = COLORS[i]
+        step = h["step"]
+        fig.add_scatter(
+            x=step, y=h["loss"], name=label, line={"color": c}, legendgroup=label, row=1, col=1
+        )
+        fig.add_scatter(
+            x=step,
+            y=h["train_acc"],
+            name=label,
+            line={"color": c},
+            legendgroup=label,
+            showlegend=False,
+            row=1,
+            col=2,
+        )
+        fig.add_scatter(
+            x=step,
+            y=h["test_acc"],
+            name=label,
+            line={"color": c, "dash": "dot"},
+            legendgroup=label,
+            showlegend=False,
+            row=1,
+            col=2,
+        )
+        fig.add_scatter(
+            x=step,
+            y=np.maximum(h["grad_norm"], 1e-300),
+            name=label,
+            line={"color": c},
+            legendgroup=label,
+            showlegend=False,
+            row=2,
+            col=1,
+        )
+        fig.add_scatter(
+            x=step,
+            y=h["mean_top_prob"],
+            name=label,
+            line={"color": c},
+            legendgroup=label,
+            showlegend=False,
+            row=2,
+            col=2,
+        )
+        fig.add_scatter(
+            x=step,
+            y=h["mean_entropy"],
+            name=label,
+            line={"color": c, "dash": "dot"},
+            legendgroup=label,
+            showlegend=False,
+            row=2,
+            col=2,
+        )
+    fig.update_yaxes(type="log", row=2, col=1)
+    fig.update_xaxes(title="step", row=2)
+    fig.update_layout(height=520)
+    return compact(fig)
+
+
+def confusion_figure(cm, names):
+    """Counts (C, C): true class down, predicted class across."""
+    labels = plain_all(names)
+    fig = go.Figure(
+        go.Heatmap(
+            z=cm,
+            x=labels,
+            y=labels,
+            colorscale="Blues",
+            text=cm,
+            texttemplate="%{text}",
+            showscale=False,
+        )
+    )
+    fig.update_xaxes(type="category", title="predicted")
+    fig.update_yaxes(type="category", title="true", autorange="reversed")
+    fig.update_layout(height=300)
+    return compact(fig)

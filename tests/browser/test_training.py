@@ -1,0 +1,52 @@
+"""The live training run in Chromium: Start, Pause and Reset as a person uses them."""
+
+import re
+
+from tests.browser.harness import charts, exceptions, open_page, screenshot, settle
+
+
+def _step(page):
+    text = page.locator("[data-testid='stProgress']").first.inner_text()
+    return int(re.search(r"step ([\d,]+)", text).group(1).replace(",", ""))
+
+
+def _curve_points(page):
+    return page.evaluate(
+        """() => {
+            const sel = "[data-testid='stPlotlyChart'] .js-plotly-plot";
+            const charts = [...document.querySelectorAll(sel)];
+            const isCurves = c => (c.layout.annotations || []).some(a => a.text === 'loss');
+            const curves = charts.find(isCurves);
+            return curves ? curves._fullData[0].x.length : -1;
+        }"""
+    )
+
+
+def test_start_pause_reset(browser, server, page):
+    # Slower learning so the run lasts beyond the test.
+    open_page(page, f"{server.url}/training")
+    assert _step(page) == 0
+    before_points = _curve_points(page)
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.wait_for_function(
+        """() => /step ([1-9][\\d,]*)/.test(
+            document.querySelector("[data-testid='stProgress']").innerText)""",
+        timeout=20_000,
+    )
+    running_step = _step(page)
+    assert running_step > 0
+    assert _curve_points(page) > before_points
+    page.get_by_role("button", name="Pause", exact=True).click()
+    settle(page)
+    paused = _step(page)
+    assert paused < 20_000, "the run finished before Pause: the test proves nothing"
+    page.wait_for_timeout(1500)
+    assert _step(page) == paused
+    assert exceptions(page) == []
+    total, drawn = charts(page)
+    assert drawn == total >= 3
+    screenshot(page, "training-paused")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    settle(page)
+    assert _step(page) == 0
+    assert exceptions(page) == []
