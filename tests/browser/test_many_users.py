@@ -1,0 +1,57 @@
+"""Ten people at once on one server: each sees only their own batch and run, all runs
+finish, and another visitor still gets a page within 5 s."""
+
+import re
+import time
+
+from tests.browser.harness import exceptions, open_page, settle
+
+SESSIONS = 10
+
+
+def _step(page):
+    text = page.locator("[data-testid='stProgress']").first.inner_text()
+    return int(re.search(r"step ([\d,]+)", text).group(1).replace(",", ""))
+
+
+def test_ten_sessions_keep_their_own_state(browser, server):
+    contexts, pages = [], []
+    for i in range(SESSIONS):
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = ctx.new_page()
+        page.set_default_timeout(60_000)
+        open_page(
+            page,
+            f"{server.url}/training?z={i},{i + 1},{2 * i}&names=s{i}a|s{i}b|s{i}c",
+            timeout_ms=60_000,
+        )
+        steps = page.get_by_label("Maximum steps")
+        steps.fill(str(300 + 10 * i))
+        steps.press("Enter")
+        settle(page, 60_000)
+        page.get_by_role("button", name="Start", exact=True).click()
+        contexts.append(ctx)
+        pages.append(page)
+
+    # While they train, a new visitor gets a full page within 5 s.
+    visitor = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    t0 = time.perf_counter()
+    open_page(visitor, f"{server.url}/jacobian", timeout_ms=20_000)
+    assert time.perf_counter() - t0 < 5.0
+    assert exceptions(visitor) == []
+
+    for i, page in enumerate(pages):
+        page.get_by_text("stopped: reached the maximum").first.wait_for(timeout=90_000)
+        settle(page, 60_000)
+        assert _step(page) == 300 + 10 * i
+        assert exceptions(page) == []
+        # Back on the Probabilities page of the same session: its own batch, nobody else's.
+        page.locator("[data-testid='stSidebarNav'] a", has_text="Probabilities").click()
+        settle(page, 60_000)
+        assert f"s{i}a" in page.locator("[data-testid='stPlotlyChart']").first.inner_text()
+        assert f"z={i}%2C{i + 1}%2C{2 * i}" in page.url
+        others = [f"s{j}a" for j in range(SESSIONS) if j != i]
+        body = page.locator("[data-testid='stMain']").inner_text()
+        assert not any(o in body for o in others)
+    for ctx in contexts:
+        ctx.close()
