@@ -103,3 +103,28 @@ def test_hostile_class_name_edit_keeps_the_last_names(name):
     assert not at.exception
     assert at.error
     assert at.session_state["workspace"].class_names == DEFAULT.class_names
+
+
+def test_diverging_training_settings_stop_with_a_message():
+    at = run_page("training")
+    at.slider(key="tr_hidden").set_value(8).run()
+    at.radio(key="tr_act").set_value("relu").run()
+    at.select_slider(key="tr_lr").set_value(10.0).run()
+    at.number_input(key="tr_l2").set_value(10.0).run()
+    for _ in range(12):
+        step = next(b for b in at.button if b.label == "Step")
+        if step.disabled:  # the run stopped
+            break
+        step.click().run()
+    assert not at.exception
+    assert any("diverged" in i.value for i in at.info)
+    trainer = at.session_state["train_run"]["runs"]["A"]
+    assert all(np.isfinite(p).all() for p in trainer.params.values())
+    assert plotly_figures(at)  # the last finite view stays
+
+
+def test_training_steps_over_the_limit_are_refused():
+    at = run_page("training")
+    at.number_input(key="tr_max_steps").set_value(10**9).run()
+    assert not at.exception
+    assert at.session_state["train_run"]["runs"]["A"].config.max_steps <= 100_000

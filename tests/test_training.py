@@ -212,3 +212,28 @@ def test_good_csv_parses():
     assert X.shape == (20, 2)
     assert names == ["0", "1"]
     np.testing.assert_array_equal(y, np.arange(20) % 2)
+
+
+def test_a_hundred_thousand_steps_keep_memory_bounded():
+    import tracemalloc
+
+    X, y = make_dataset("blobs", 50, 2, seed=0)
+    t = Trainer(
+        TrainConfig(max_steps=100_000, plateau_patience=100_000, lr=0.01), X, y, X[:0], y[:0], 2
+    )
+    t.step(1000)
+    tracemalloc.start()
+    t.step(99_000)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert t.steps == 100_000
+    assert len(t.history_arrays()["step"]) <= HISTORY_ROWS
+    assert peak < 1_000_000  # bytes: nothing grows with the step count
+
+
+def test_plateau_stops_the_run():
+    X, y = make_dataset("blobs", 100, 2, seed=0)
+    t = Trainer(TrainConfig(lr=1.0, plateau_patience=200, plateau_tol=1e-3), X, y, X[:0], y[:0], 2)
+    t.step(5000)
+    assert "plateaued" in t.stopped_reason
+    assert t.steps < 5000
