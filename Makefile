@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,8 @@ bench: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) artifacts bench-report .pytest_cache .ruff_cache .hypothesis
+
+# The README's screenshots: every page opened by the browser harness, copied to docs/.
+screenshots: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest tests/browser/test_frame.py -k deep -q -p no:cacheprovider
+	for f in artifacts/screenshots/deep-*.png; do cp "$$f" "docs/$$(basename "$$f" | sed 's/^deep-//')"; done

@@ -1,6 +1,7 @@
 """``python -m benchmarks``: run every benchmark, print a table, write bench-report/."""
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+SECTIONS = {"core": "core", "app": "app_reruns", "browser": "browser"}
 REPORT = Path(__file__).resolve().parents[1] / "bench-report"
 
 
@@ -64,18 +66,14 @@ def main():
     sections = args.only or ["core", "app", "browser"]
     os.environ["SOFTMAX_LAB_SOAK_SECONDS"] = str(args.soak_seconds)
     rows = []
-    if "core" in sections:
-        from benchmarks import core
-
-        rows += core.run()
-    if "app" in sections:
-        from benchmarks import app_reruns
-
-        rows += app_reruns.run()
-    if "browser" in sections:
-        from benchmarks import browser
-
-        rows += browser.run()
+    for section in sections:
+        module = importlib.import_module(f"benchmarks.{SECTIONS[section]}")
+        try:
+            rows += module.run()
+        except Exception as exc:  # one broken section must not hide the others' numbers
+            rows.append(
+                {"section": section, "name": "failed", "note": f"{type(exc).__name__}: {exc}"[:300]}
+            )
     info = machine()
     md = f"# Benchmark report\n\nMachine: {json.dumps(info)}\n\n{table(rows)}\n"
     print(md)

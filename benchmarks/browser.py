@@ -10,7 +10,7 @@ from softmax_lab.workspace import TEMPERATURES
 from tests.browser.harness import CHROMIUM_ARGS, Server, chromium_path, open_page, settle
 
 FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-SLIDER = "[data-testid='stSlider'] [role='slider']"
+SLIDER = "[data-testid='stSlider'] input[type='range']"
 
 
 def _drawn(page):

@@ -120,14 +120,13 @@ if multi is None:
 best_softmax = multi / multi.sum()
 m = multi.sum()
 ce_min = float(-(multi[multi > 0] * np.log(best_softmax[multi > 0])).sum())
-best_logits = np.log(np.maximum(best_softmax, 1e-300))
 st.dataframe(
     pd.DataFrame(
         {
             "y": multi,
             "best softmax (a = y / Σy)": best_softmax,
             "best sigmoids (σ → y)": multi,
-            "a·Σy − y at the optimum": PAIRS["softmax_ce"].row_grad(best_logits, multi),
+            "a·Σy − y at the optimum": best_softmax * m - multi,
             "a − y at the optimum": best_softmax - multi,
         },
         index=names,

@@ -4,6 +4,10 @@ Every function shifts by the row maximum before ``exp``, so nothing overflows.
 Infinities follow the limits: a ``-inf`` logit is a mask (probability exactly 0), a
 row with ``+inf`` entries is uniform over them, and a row of all ``-inf`` is NaN, as
 in SciPy and PyTorch. NaN spreads only within its own row.
+
+Shapes: logits ``z`` are (N, C) with the classes on ``axis`` (the last by default);
+any other shape works the same way along ``axis``. Integers compute in float64;
+float16 and float32 keep their dtype.
 """
 
 import numpy as np
@@ -13,54 +17,64 @@ from softmax_lab._validate import as_float_array, check_axis, check_temperature
 
 
 def _shifted(z, axis, temperature):
-    """(z - max z) / T along ``axis``, with the +inf rows mapped to their limit."""
+    """(z − max z) / T along ``axis``, with the +inf rows mapped to their limit."""
     z = as_float_array(z)
     check_axis(z, axis)
     t = check_temperature(temperature)
     top = row_max(z, axis)
     with np.errstate(invalid="ignore", over="ignore"):
-        s = z - top  # +inf - +inf -> NaN, fixed below; a gap past the float max -> -inf
+        s = z - top  # +inf − +inf -> NaN, fixed below; a gap past the float max -> −inf
     if (top == np.inf).any():
-        pos_inf = top == np.inf
-        s = np.where(pos_inf, np.where(np.isposinf(z), 0.0, -np.inf), s).astype(z.dtype)
+        s = np.where(top == np.inf, np.where(np.isposinf(z), 0.0, -np.inf), s).astype(z.dtype)
     if t != 1.0:
-        with np.errstate(over="ignore", under="ignore"):
-            s = s / np.asarray(t, dtype=z.dtype) if z.dtype != np.float64 else s / t
-        s = np.where(np.isnan(s) & ~np.isnan(z), -np.inf, s).astype(z.dtype)
+        # Divide in float64, where any T in [1e-300, 1e300] is representable; a quotient
+        # past the dtype's range is the −inf the limit asks for.
+        with np.errstate(over="ignore"):
+            s = (s / t).astype(z.dtype, copy=False)
     return s
 
 
+def _row_total(e, axis):
+    """Σ e along ``axis`` (kept); float16 accumulates in float32 so long rows cannot overflow."""
+    if e.dtype == np.float16:
+        return np.sum(e, axis=axis, keepdims=True, dtype=np.float32)
+    return row_sum(e, axis)
+
+
 def logsumexp(z, axis=-1):
-    """log Σ exp(z) along ``axis``, without overflow.
+    """log Σ exp(z) along ``axis``, computed as max z + log Σ exp(z − max z).
 
     Parameters
     ----------
-    z : array_like, shape (N, C) or any
+    z : array_like, shape (N, C)
+        Logits.
     axis : int
-        The axis reduced (the classes).
+        The class axis, which is reduced.
 
     Returns
     -------
-    ndarray
-        ``z`` with ``axis`` removed.
+    ndarray, shape (N,)
+        ``+inf`` for rows with a ``+inf`` entry, ``-inf`` for rows of all ``-inf``.
 
     Examples
     --------
     >>> round(float(logsumexp(np.array([1000.0, 1000.0]))), 6)
     1000.693147
+    >>> logsumexp(np.array([[0.0, 0.0], [-np.inf, -np.inf]])).round(4)
+    array([0.6931,   -inf])
     """
     z = as_float_array(z)
     check_axis(z, axis)
     top = np.max(z, axis=axis, keepdims=True)
-    finite_top = np.where(np.isfinite(top), top, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
-        out = np.log(np.sum(np.exp(z - finite_top), axis=axis, keepdims=True)) + finite_top
+    finite_top = np.where(np.isfinite(top), top, 0.0).astype(z.dtype)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        out = np.log(_row_total(np.exp(z - finite_top), axis)).astype(z.dtype) + finite_top
         out = np.where(np.isinf(top), top, out)
     return np.squeeze(out, axis=axis)[()]
 
 
 def softmax(z, axis=-1, temperature=1.0):
-    """Probabilities exp(z/T) / Σ exp(z/T) along ``axis``, computed from z − max z.
+    """Probabilities exp(z/T) / Σ exp(z/T) along ``axis``, computed from (z − max z)/T.
 
     Parameters
     ----------
@@ -69,12 +83,14 @@ def softmax(z, axis=-1, temperature=1.0):
     axis : int
         The class axis.
     temperature : float
-        T > 0. As T → 0 the result tends to the argmax one-hot (ties split evenly).
+        T, finite and > 0. As T → 0 the result tends to the argmax one-hot (ties
+        split evenly); as T → ∞ to the uniform distribution.
 
     Returns
     -------
     ndarray, shape (N, C)
-        Each row sums to 1. A row of all ``-inf`` is NaN.
+        Each row sums to 1. A ``-inf`` logit gets probability 0, a row with ``+inf``
+        entries is uniform over them, a row of all ``-inf`` is NaN.
 
     Examples
     --------
@@ -82,16 +98,18 @@ def softmax(z, axis=-1, temperature=1.0):
     array([0.09  , 0.2447, 0.6652])
     >>> softmax(np.array([1.0, 3.0, 3.0]), temperature=1e-300)
     array([0. , 0.5, 0.5])
+    >>> softmax(np.array([-np.inf, 0.0, 0.0]))
+    array([0. , 0.5, 0.5])
     """
     s = _shifted(z, axis, temperature)
-    with np.errstate(invalid="ignore"):  # only a row of all -inf: 0/0 -> NaN
+    with np.errstate(invalid="ignore"):  # only a row of all −inf: 0/0 -> NaN
         np.exp(s, out=s)
-        s /= row_sum(s, axis)
+        s /= _row_total(s, axis)
     return s
 
 
 def log_softmax(z, axis=-1, temperature=1.0):
-    """Log-probabilities (z − max z)/T − log Σ exp((z − max z)/T) along ``axis``.
+    """Log-probabilities s − log Σ exp(s) with s = (z − max z)/T, along ``axis``.
 
     Finite wherever the true value is finite: the log is never taken of a
     probability that underflowed to 0.
@@ -99,12 +117,16 @@ def log_softmax(z, axis=-1, temperature=1.0):
     Parameters
     ----------
     z : array_like, shape (N, C)
+        Logits.
     axis : int
+        The class axis.
     temperature : float
+        T, finite and > 0.
 
     Returns
     -------
     ndarray, shape (N, C)
+        ≤ 0; ``-inf`` exactly where the probability is 0 (masked or beaten by ``+inf``).
 
     Examples
     --------
@@ -113,8 +135,7 @@ def log_softmax(z, axis=-1, temperature=1.0):
     """
     s = _shifted(z, axis, temperature)
     with np.errstate(invalid="ignore", divide="ignore"):
-        lse = np.log(row_sum(np.exp(s), axis))
-        s -= lse
+        s -= np.log(_row_total(np.exp(s), axis)).astype(s.dtype)
     return s
 
 
@@ -123,6 +144,18 @@ def naive_softmax(z, axis=-1):
 
     Returns whatever NumPy gives (inf or NaN once a logit passes
     ``overflow_limit``), without printing warnings. Use ``softmax`` instead.
+
+    Parameters
+    ----------
+    z : array_like, shape (N, C)
+        Logits.
+    axis : int
+        The class axis.
+
+    Returns
+    -------
+    ndarray, shape (N, C)
+        Correct for small logits, NaN or 0 where exp overflows or underflows.
 
     Examples
     --------
@@ -139,6 +172,15 @@ def naive_softmax(z, axis=-1):
 def overflow_limit(dtype):
     """The largest logit whose exp is finite in ``dtype``: log of its largest value.
 
+    Parameters
+    ----------
+    dtype : a NumPy floating dtype
+
+    Returns
+    -------
+    float
+        About 709.78 (float64), 88.72 (float32), 11.09 (float16).
+
     Examples
     --------
     >>> [round(overflow_limit(t), 2) for t in (np.float64, np.float32, np.float16)]
@@ -150,6 +192,18 @@ def overflow_limit(dtype):
 def sigmoid(z):
     """σ(z) = 1 / (1 + exp(−z)) elementwise, stable for any magnitude.
 
+    Only exp(−|z|) ∈ (0, 1] is ever formed, so nothing overflows.
+
+    Parameters
+    ----------
+    z : array_like, shape (N, C) or any
+        Logits, one independent output each.
+
+    Returns
+    -------
+    ndarray, shape of ``z``
+        In [0, 1].
+
     Examples
     --------
     >>> sigmoid(np.array([-1e308, 0.0, 1e308]))
@@ -157,12 +211,23 @@ def sigmoid(z):
     """
     z = as_float_array(z)
     with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+        e = np.exp(-np.abs(z))
         return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype)
 
 
 def log_sigmoid(z):
-    """log σ(z) = −log(1 + exp(−z)) elementwise, stable for any magnitude.
+    """log σ(z) = min(z, 0) − log1p(exp(−|z|)) elementwise, stable for any magnitude.
+
+    Its derivative is 1 − σ(z) = σ(−z).
+
+    Parameters
+    ----------
+    z : array_like, shape (N, C) or any
+
+    Returns
+    -------
+    ndarray, shape of ``z``
+        ≤ 0; about z for z ≪ 0, about −exp(−z) for z ≫ 0.
 
     Examples
     --------
@@ -177,6 +242,19 @@ def log_sigmoid(z):
 def hardmax(z, axis=-1):
     """The argmax one-hot along ``axis``, ties split evenly (the T → 0 limit of softmax).
 
+    Parameters
+    ----------
+    z : array_like, shape (N, C)
+        Logits.
+    axis : int
+        The class axis.
+
+    Returns
+    -------
+    ndarray, shape (N, C)
+        1/k on each of the k largest entries, 0 elsewhere. NaN for rows holding a NaN
+        or of all ``-inf`` (where softmax is NaN at every temperature).
+
     Examples
     --------
     >>> hardmax(np.array([2.0, 4.0, 4.0, 1.0]))
@@ -184,14 +262,53 @@ def hardmax(z, axis=-1):
     """
     z = as_float_array(z)
     check_axis(z, axis)
-    top = z == np.max(z, axis=axis, keepdims=True)
-    return top / np.sum(top, axis=axis, keepdims=True)
+    top = np.max(z, axis=axis, keepdims=True)
+    is_top = z == top
+    ties = np.sum(is_top, axis=axis, keepdims=True)
+    defined = (ties > 0) & (top > -np.inf)
+    return np.where(defined, is_top / np.maximum(ties, 1), np.nan).astype(z.dtype)
+
+
+def linear_normalise_defined(z, axis=-1):
+    """Whether z / Σz is a probability distribution: every entry ≥ 0 and Σz > 0.
+
+    Parameters
+    ----------
+    z : array_like, shape (N, C)
+    axis : int
+        The class axis, which is reduced.
+
+    Returns
+    -------
+    ndarray of bool, shape (N,)
+
+    Examples
+    --------
+    >>> linear_normalise_defined(np.array([[1.0, 3.0], [-1.0, 2.0], [0.0, 0.0]]))
+    array([ True, False, False])
+    """
+    z = as_float_array(z)
+    check_axis(z, axis)
+    top = np.max(z, axis=axis)
+    return np.all(z >= 0, axis=axis) & (top > 0) & (top < np.inf)
 
 
 def linear_normalise(z, axis=-1):
-    """z / Σz along ``axis``; NaN for rows where that is not a distribution.
+    """z / Σz along ``axis``: the normalisation softmax is contrasted with.
 
-    A row is a distribution only if every entry is ≥ 0 and the sum is > 0.
+    The row is first divided by its maximum, so Σ cannot overflow for finite z.
+
+    Parameters
+    ----------
+    z : array_like, shape (N, C)
+    axis : int
+        The class axis.
+
+    Returns
+    -------
+    ndarray, shape (N, C)
+        NaN for the rows where ``linear_normalise_defined`` is False (a negative
+        entry, a zero sum, an infinity or a NaN).
 
     Examples
     --------
@@ -200,32 +317,40 @@ def linear_normalise(z, axis=-1):
            [ nan,  nan]])
     """
     z = as_float_array(z)
-    check_axis(z, axis)
-    total = np.sum(z, axis=axis, keepdims=True)
-    defined = np.all(z >= 0, axis=axis, keepdims=True) & (total > 0) & np.isfinite(total)
-    with np.errstate(all="ignore"):
-        return np.where(defined, z / np.where(defined, total, 1.0), np.nan)
+    defined = np.expand_dims(linear_normalise_defined(z, axis), axis)
+    top = np.where(defined, np.max(z, axis=axis, keepdims=True), 1.0)
+    u = np.where(defined, z / top, np.nan)
+    return (u / np.sum(u, axis=axis, keepdims=True)).astype(z.dtype)
 
 
 def entropy(z, axis=-1, temperature=1.0):
-    """Entropy in nats of softmax(z / T) along ``axis``, from log_softmax (0 · log 0 = 0).
+    """Entropy in nats −Σ p log p of p = softmax(z / T), from log_softmax (0 · log 0 = 0).
+
+    Its derivative through the logits is −p ⊙ (log p + H).
 
     Parameters
     ----------
     z : array_like, shape (N, C)
+        Logits.
+    axis : int
+        The class axis, which is reduced.
+    temperature : float
+        T, finite and > 0.
 
     Returns
     -------
     ndarray, shape (N,)
-        Between 0 (one-hot) and log C (uniform).
+        Between 0 (one-hot) and log C (uniform); NaN where softmax is NaN.
 
     Examples
     --------
     >>> float(entropy(np.zeros(4))) == float(np.log(4))
     True
+    >>> float(entropy(np.array([1e6, 0.0])))
+    0.0
     """
     logp = log_softmax(z, axis=axis, temperature=temperature)
     p = np.exp(logp)
     with np.errstate(invalid="ignore"):
-        terms = np.where(p > 0, -p * logp, 0.0)
+        terms = np.where(p == 0, 0.0, -p * logp)  # NaN rows stay NaN
     return np.sum(terms, axis=axis)
