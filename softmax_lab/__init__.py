@@ -8,6 +8,7 @@ from softmax_lab.activations import (
     entropy,
     hardmax,
     linear_normalise,
+    linear_normalise_defined,
     log_sigmoid,
     log_softmax,
     logsumexp,
@@ -32,10 +33,33 @@ from softmax_lab.losses import (
 )
 from softmax_lab.mytorch import CrossEntropyLoss, Sigmoid, Softmax
 from softmax_lab.pairs import PAIRS, LossPair, pair_grad, pair_loss
+from softmax_lab.reference_examples import (
+    BACKPROP_X,
+    BACKPROP_Y,
+    OVERVIEW_CLAIMED,
+    OVERVIEW_LOGITS,
+    OVERVIEW_NORMALISED,
+    PENALTY_LOGITS,
+    WRITEUP_A_PRINTED,
+    WRITEUP_DLDA,
+    WRITEUP_J_PRINTED,
+    WRITEUP_Z,
+    writeup_exact,
+)
 from softmax_lab.training import TrainConfig, Trainer, decision_grid
 
 __all__ = [
+    "BACKPROP_X",
+    "BACKPROP_Y",
+    "OVERVIEW_CLAIMED",
+    "OVERVIEW_LOGITS",
+    "OVERVIEW_NORMALISED",
     "PAIRS",
+    "PENALTY_LOGITS",
+    "WRITEUP_A_PRINTED",
+    "WRITEUP_DLDA",
+    "WRITEUP_J_PRINTED",
+    "WRITEUP_Z",
     "CrossEntropyLoss",
     "LossPair",
     "Sigmoid",
@@ -50,6 +74,7 @@ __all__ = [
     "entropy",
     "hardmax",
     "linear_normalise",
+    "linear_normalise_defined",
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
@@ -67,4 +92,5 @@ __all__ = [
     "softmax_jacobian",
     "softmax_vjp",
     "train_test_split",
+    "writeup_exact",
 ]

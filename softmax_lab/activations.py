@@ -30,7 +30,7 @@ def _shifted(z, axis, temperature):
         # Divide in float64, where any T in [1e-300, 1e300] is representable; a quotient
         # past the dtype's range is the −inf the limit asks for.
         with np.errstate(over="ignore"):
-            s = (s / t).astype(z.dtype, copy=False)
+            s = np.divide(s, t, dtype=np.float64).astype(z.dtype, copy=False)
     return s
 
 
@@ -320,7 +320,7 @@ def linear_normalise(z, axis=-1):
     defined = np.expand_dims(linear_normalise_defined(z, axis), axis)
     top = np.where(defined, np.max(z, axis=axis, keepdims=True), 1.0)
     u = np.where(defined, z / top, np.nan)
-    return (u / np.sum(u, axis=axis, keepdims=True)).astype(z.dtype)
+    return (u / _row_total(u, axis)).astype(z.dtype)
 
 
 def entropy(z, axis=-1, temperature=1.0):

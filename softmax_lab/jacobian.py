@@ -72,7 +72,10 @@ def softmax_backward_loop(a, dLdA):
 
     Parameters
     ----------
-    a, dLdA : ndarray, shape (N, C)
+    a : ndarray, shape (N, C)
+        Softmax outputs of the forward pass (the writeup's ``self.A``).
+    dLdA : ndarray, shape (N, C)
+        Upstream gradient.
 
     Returns
     -------
@@ -84,8 +87,8 @@ def softmax_backward_loop(a, dLdA):
     >>> softmax_backward_loop(a, np.array([[1.0, 0.0, 0.0]])).round(4)
     array([[ 0.16, -0.06, -0.1 ]])
     """
-    a = np.asarray(a, dtype=np.float64)
-    N, C = a.shape
+    a, dLdA = np.asarray(a, dtype=np.float64), np.asarray(dLdA, dtype=np.float64)
+    N, C = dLdA.shape
     dLdZ = np.zeros((N, C))
     for i in range(N):
         J = np.zeros((C, C))
@@ -98,6 +101,18 @@ def softmax_backward_loop(a, dLdA):
 
 def softmax_backward_batched(a, dLdA):
     """dLdZ from all N Jacobians at once: (N, C, C) memory, O(N·C²) time.
+
+    Parameters
+    ----------
+    a : ndarray, shape (N, C)
+        Softmax outputs of the forward pass.
+    dLdA : ndarray, shape (N, C)
+        Upstream gradient.
+
+    Returns
+    -------
+    ndarray, shape (N, C)
+        dLdA[i] @ J[i] for every row i.
 
     Examples
     --------

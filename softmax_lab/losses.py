@@ -78,11 +78,20 @@ def cross_entropy(logits, y, axis=-1, reduction="mean", label_smoothing=0.0):
     Returns
     -------
     float, or ndarray of shape (N,) for "none"
+        ``inf`` where a target class has probability 0 (masked by ``-inf``).
+
+    Raises
+    ------
+    ValueError
+        Naming ``y`` (wrong shape, index out of range), ``reduction`` or
+        ``label_smoothing``.
 
     Examples
     --------
     >>> round(cross_entropy(np.array([[1.0, 2.0, 3.0]]), np.array([2])), 6)
     0.407606
+    >>> cross_entropy(np.array([[1000.0, 0.0]]), np.array([[0.5, 0.5]]), reduction="none")
+    array([500.])
     """
     logits = as_float_array(logits, "logits")
     check_axis(logits, axis, "logits")
@@ -105,11 +114,18 @@ def cross_entropy(logits, y, axis=-1, reduction="mean", label_smoothing=0.0):
 def cross_entropy_grad(logits, y, axis=-1, reduction="mean", label_smoothing=0.0):
     """dL/dlogits of ``cross_entropy``: softmax(z)·Σy − y per row, scaled by the reduction.
 
-    For rows of y that sum to 1 this is the familiar softmax(z) − y.
+    For rows of y that sum to 1 (one-hot, or soft labels) this is the familiar
+    softmax(z) − y; it is not when a row of y sums to anything else.
+
+    Parameters
+    ----------
+    logits, y, axis, reduction, label_smoothing
+        As for ``cross_entropy``.
 
     Returns
     -------
     ndarray, shape (N, C)
+        Divided by N for ``"mean"``; per row (unscaled) for ``"sum"`` and ``"none"``.
 
     Examples
     --------
@@ -133,6 +149,7 @@ def cross_entropy_grad(logits, y, axis=-1, reduction="mean", label_smoothing=0.0
 
 
 def _bce_terms(logits, y):
+    """Elementwise −[y log σ(z) + (1 − y) log σ(−z)], with 0 · log 0 = 0 at z = ±inf."""
     with np.errstate(invalid="ignore"):
         pos = np.where(y > 0, y * log_sigmoid(logits), 0.0)
         neg = np.where(y < 1, (1 - y) * log_sigmoid(-logits), 0.0)
@@ -148,8 +165,16 @@ def binary_cross_entropy_with_logits(logits, y, reduction="mean"):
 
     Parameters
     ----------
-    logits, y : array_like, shape (N, C)
+    logits : array_like, shape (N, C)
+        One independent logit per class (multi-label).
+    y : array_like, shape (N, C)
+        Targets in [0, 1].
     reduction : {"mean", "sum", "none"}
+        "mean" is the mean over N of the per-row sum over C.
+
+    Returns
+    -------
+    float, or ndarray of shape (N,) for "none"
 
     Examples
     --------
@@ -168,7 +193,17 @@ def binary_cross_entropy_with_logits(logits, y, reduction="mean"):
 
 
 def binary_cross_entropy_with_logits_grad(logits, y, reduction="mean"):
-    """σ(z) − y, scaled by the reduction (1/N for the mean over rows).
+    """dL/dlogits of ``binary_cross_entropy_with_logits``: σ(z) − y, scaled by the reduction.
+
+    Parameters
+    ----------
+    logits, y : array_like, shape (N, C)
+    reduction : {"mean", "sum", "none"}
+        "mean" divides by N (the rows), not by N·C.
+
+    Returns
+    -------
+    ndarray, shape (N, C)
 
     Examples
     --------

@@ -12,7 +12,7 @@ pages evaluate a whole sweep grid (S, C) in one call.
 | sigmoid_pos_ce | sigmoid | −Σ y log σ(z) | −y (1 − σ(z)) |
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -68,7 +68,26 @@ def _sigmoid_pos_ce_grad(z, y):
 
 @dataclass(frozen=True)
 class LossPair:
-    """An output mapping with a loss on it: per-row loss (...,) and its gradient (..., C)."""
+    """An output mapping with a loss on it: per-row loss (...,) and its gradient (..., C).
+
+    Attributes
+    ----------
+    key, title : str
+        The key in ``PAIRS`` and a human-readable name.
+    output : {"softmax", "sigmoid"}
+    formula, grad_formula : str
+        LaTeX of the per-row loss and of dL/dz.
+    saturates : bool
+        Whether the gradient vanishes for confident wrong outputs.
+
+    Examples
+    --------
+    >>> pair = PAIRS["softmax_ce"]
+    >>> z, y = np.array([[0.0, 0.0], [1e300, 0.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> pair.row_loss(z, y).round(4), pair.row_grad(z, y)
+    (array([6.931e-01, 1.e+300]), array([[-0.5,  0.5],
+           [ 1. , -1. ]]))
+    """
 
     key: str
     title: str
@@ -76,27 +95,33 @@ class LossPair:
     formula: str
     grad_formula: str
     saturates: bool
-    _loss: object
-    _grad: object
+    _loss: object = field(repr=False, compare=False)
+    _grad: object = field(repr=False, compare=False)
 
     def probabilities(self, z):
-        """The outputs (..., C): softmax or elementwise sigmoid of the logits."""
-        return softmax(z) if self.output == "softmax" else sigmoid(np.asarray(z, dtype=float))
+        """The outputs (..., C): softmax over the last axis, or elementwise sigmoid."""
+        z = np.asarray(z, dtype=np.float64)
+        return softmax(z) if self.output == "softmax" else sigmoid(z)
 
     def row_loss(self, z, y):
-        """Per-row loss (...,): the sum over the C classes."""
+        """Per-row loss (...,) of logits z (..., C) and targets y (broadcast to z): Σ over C."""
         z, y = _arrays(z, y)
         return self._loss(z, y)
 
     def row_grad(self, z, y):
-        """d row_loss / dz, shape (..., C)."""
+        """d row_loss / dz, shape (..., C), for z (..., C) and y broadcast to z."""
         z, y = _arrays(z, y)
         return self._grad(z, y)
 
 
 def _arrays(z, y):
     z = np.asarray(z, dtype=np.float64)
-    y = np.broadcast_to(np.asarray(y, dtype=np.float64), z.shape)
+    y = np.asarray(y, dtype=np.float64)
+    try:
+        y = np.broadcast_to(y, z.shape)
+    except ValueError:
+        msg = f"y must broadcast to the logits' shape {z.shape}, got {y.shape}"
+        raise ValueError(msg) from None
     return z, y
 
 
@@ -166,6 +191,21 @@ def _pair(key):
 def pair_loss(key, z, y, reduction="mean"):
     """The loss of pair ``key`` on logits (N, C): mean over N, sum, or per row.
 
+    Parameters
+    ----------
+    key : str
+        One of ``PAIRS``; anything else raises ValueError naming ``pair``.
+    z : array_like, shape (N, C)
+        Logits.
+    y : array_like, shape (N, C)
+        Targets.
+    reduction : {"mean", "sum", "none"}
+        "mean" is the mean over N of the per-row sum over C.
+
+    Returns
+    -------
+    float, or ndarray of shape (N,) for "none"
+
     Examples
     --------
     >>> round(pair_loss("sigmoid_mse", np.zeros((2, 2)), np.eye(2)), 6)
@@ -176,7 +216,16 @@ def pair_loss(key, z, y, reduction="mean"):
 
 
 def pair_grad(key, z, y, reduction="mean"):
-    """dL/dz (N, C) of ``pair_loss`` with the same reduction (1/N for the mean).
+    """dL/dz of ``pair_loss`` with the same reduction (1/N for the mean).
+
+    Parameters
+    ----------
+    key, z, y, reduction
+        As for ``pair_loss``.
+
+    Returns
+    -------
+    ndarray, shape (N, C)
 
     Examples
     --------

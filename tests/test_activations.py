@@ -241,3 +241,94 @@ def test_property_shift_invariance_with_temperature(z, shift, t):
     np.testing.assert_allclose(
         sl.softmax(z + shift, temperature=t), sl.softmax(z, temperature=t), rtol=1e-6, atol=1e-12
     )
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+@pytest.mark.parametrize("t", [1e-300, 1e-30, 1e30, 1e300])
+def test_low_precision_keeps_dtype_at_extreme_temperatures(dtype, t):
+    z = np.array([[1.0, 3.0, 3.0], [-2.0, 0.5, 0.25]], dtype=dtype)
+    mine = sl.softmax(z, temperature=t)
+    logp = sl.log_softmax(z, temperature=t)
+    assert mine.dtype == dtype
+    assert logp.dtype == dtype
+    gold = special.softmax(z.astype(np.float64) / t, axis=-1)
+    np.testing.assert_allclose(mine.astype(np.float64), gold, rtol=0, atol=np.finfo(dtype).eps)
+    if t < 1:
+        np.testing.assert_array_equal(mine, [[0, 0.5, 0.5], [0, 1, 0]])
+
+
+log_temperature = st.floats(-300, 300).map(lambda e: 10.0**e)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=6),
+        elements=finite,
+    ),
+    log_temperature,
+)
+def test_property_any_temperature_in_range_stays_finite_for_finite_z(z, t):
+    a = sl.softmax(z, temperature=t)  # a RuntimeWarning would fail the test (pytest config)
+    assert np.isfinite(a).all()
+    assert ((a >= 0) & (a <= 1)).all()
+    np.testing.assert_allclose(a.sum(axis=-1), 1.0, rtol=0, atol=1e-12)
+    assert (sl.log_softmax(z, temperature=t) <= 0).all()
+
+
+def test_float16_long_rows_do_not_overflow_the_sum():
+    z = np.zeros((2, 70_000), dtype=np.float16)  # Σ exp(0) = 70 000 > float16 max 65 504
+    mine = sl.softmax(z)
+    assert mine.dtype == np.float16
+    np.testing.assert_allclose(mine.astype(np.float64), 1 / 70_000, rtol=1e-3)
+    np.testing.assert_allclose(sl.log_softmax(z).astype(np.float64), -np.log(70_000), rtol=1e-3)
+    np.testing.assert_allclose(float(sl.logsumexp(z)[0]), np.log(70_000), rtol=1e-3)
+
+
+def test_logsumexp_limits_and_row_isolation():
+    z = np.array([[np.inf, 0.0], [-np.inf, -np.inf], [np.nan, 0.0], [1e308, 1e308]])
+    mine = sl.logsumexp(z)
+    assert mine[0] == np.inf
+    assert mine[1] == -np.inf
+    assert np.isnan(mine[2])
+    assert mine[3] == 1e308  # 1e308 + log 2 rounds to 1e308
+    with np.errstate(invalid="ignore"):
+        gold = special.logsumexp(z, axis=1)
+    np.testing.assert_array_equal(mine, gold)
+
+
+def test_log_sigmoid_at_float64_extremes():
+    z = np.array([-1e308, -1e308 / 3, 1e308])
+    np.testing.assert_array_equal(sl.log_sigmoid(z), [-1e308, -1e308 / 3, 0.0])
+    np.testing.assert_array_equal(sl.sigmoid(z), [0.0, 0.0, 1.0])
+    assert sl.sigmoid(np.array([1, -1], dtype=np.float16)).dtype == np.float16
+
+
+def test_hardmax_nan_and_all_minus_inf_rows_are_nan_alone():
+    z = np.array([[np.nan, 1.0, 2.0], [-np.inf, -np.inf, -np.inf], [np.inf, np.inf, 0.0]])
+    mine = sl.hardmax(z)
+    assert np.isnan(mine[:2]).all()
+    np.testing.assert_array_equal(mine[2], [0.5, 0.5, 0.0])
+    np.testing.assert_array_equal(mine[2], sl.softmax(z[2]))
+
+
+def test_linear_normalise_huge_and_tiny_rows_and_defined_flags():
+    z = np.array([[1e308, 3e308 / 4], [5e-324, 5e-324], [1.0, np.inf], [np.nan, 1.0]])
+    mine = sl.linear_normalise(z)
+    np.testing.assert_allclose(mine[0], [4 / 7, 3 / 7], rtol=1e-15)
+    np.testing.assert_array_equal(mine[1], [0.5, 0.5])
+    assert np.isnan(mine[2:]).all()
+    np.testing.assert_array_equal(sl.linear_normalise_defined(z), [True, True, False, False])
+    np.testing.assert_array_equal(
+        sl.linear_normalise_defined(np.array([[1.0, 3.0], [-1.0, 2.0], [0.0, 0.0]])),
+        [True, False, False],
+    )
+
+
+def test_entropy_is_nan_only_in_undefined_rows():
+    z = np.array([[np.nan, 1.0], [-np.inf, -np.inf], [np.inf, np.inf], [0.0, -np.inf]])
+    mine = sl.entropy(z)
+    assert np.isnan(mine[:2]).all()
+    np.testing.assert_allclose(mine[2], np.log(2), rtol=1e-15)
+    assert mine[3] == 0.0
