@@ -36,12 +36,13 @@ def render() -> None:
         )
         _generator()
         ws = state.workspace()
+        temperature = st.session_state[state.TEMPERATURE_KEY]
+        if temperature != ws.temperature:
+            ws = replace(ws, temperature=temperature)
+            state.set_workspace(ws)
         st.caption(
             f"Batch: N = {ws.n_rows} rows × C = {ws.n_classes} classes · T = {ws.temperature:g}"
         )
-    temperature = st.session_state[state.TEMPERATURE_KEY]
-    if temperature != ws.temperature:
-        state.set_workspace(replace(ws, temperature=temperature))
 
 
 def _load_preset() -> None:
