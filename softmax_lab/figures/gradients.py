@@ -3,18 +3,12 @@
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from softmax_lab.figures.style import COLORS, compact, plain, plain_all
+from softmax_lab.figures.style import COLORS, compact, grouped_bars, plain, plain_all
 
 
 def gradient_bars(names, grads):
     """dL/dz per class (C,) for each pair, as grouped bars."""
-    fig = go.Figure()
-    labels = plain_all(names)
-    for i, (title, g) in enumerate(grads.items()):
-        fig.add_bar(x=labels, y=g, name=title, marker_color=COLORS[i])
-    fig.update_xaxes(type="category")
-    fig.update_layout(barmode="group", height=340, yaxis_title="dL/dz")
-    return compact(fig)
+    return grouped_bars(names, grads, "dL/dz", height=340)
 
 
 def sweep_figure(values, sweep, titles, class_name, saturated):

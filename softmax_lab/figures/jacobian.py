@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from softmax_lab.figures.style import COLORS, DIVERGING, compact, plain_all
+from softmax_lab.figures.style import COLORS, DIVERGING, compact, grouped_bars, plain_all
 
 J_RANGE = 0.25  # |J| <= 1/4: one fixed colour scale makes rows comparable
 MAX_TEXT_CLASSES = 30
@@ -86,13 +86,7 @@ def shrink_figure(temperatures, frobenius, max_diag, current):
 
 def dLdZ_figure(names, methods):
     """Grouped bars of dLdZ (C,) for one row, one bar group per method."""
-    fig = go.Figure()
-    labels = plain_all(names)
-    for i, (name, values) in enumerate(methods.items()):
-        fig.add_bar(x=labels, y=values, name=name, marker_color=COLORS[i])
-    fig.update_xaxes(type="category")
-    fig.update_layout(barmode="group", height=300, yaxis_title="dL/dz")
-    return compact(fig)
+    return grouped_bars(names, methods, "dL/dz", height=300)
 
 
 def cost_growth_figure(classes, seconds):

@@ -30,3 +30,19 @@ def plain(text):
 def plain_all(names):
     """``plain`` for every name in a sequence; returns a list."""
     return [plain(n) for n in names]
+
+
+def grouped_bars(names, series, y_title, height=320):
+    """Grouped bars over the classes: one bar group per class, one colour per series.
+
+    ``series`` maps a legend label to values (C,).
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    labels = plain_all(names)
+    for i, (label, values) in enumerate(series.items()):
+        fig.add_bar(x=labels, y=values, name=label, marker_color=COLORS[i % len(COLORS)])
+    fig.update_xaxes(type="category")
+    fig.update_layout(barmode="group", height=height, yaxis_title=y_title)
+    return compact(fig)

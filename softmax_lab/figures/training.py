@@ -64,62 +64,27 @@ def curves_figure(histories):
         ),
         vertical_spacing=0.16,
     )
+    panels = (  # metric, row, col, dash
+        ("loss", 1, 1, None),
+        ("train_acc", 1, 2, None),
+        ("test_acc", 1, 2, "dot"),
+        ("grad_norm", 2, 1, None),
+        ("mean_top_prob", 2, 2, None),
+        ("mean_entropy", 2, 2, "dot"),
+    )
     for i, (label, h) in enumerate(histories.items()):
-        c = COLORS[i]
-        step = h["step"]
-        fig.add_scatter(
-            x=step, y=h["loss"], name=label, line={"color": c}, legendgroup=label, row=1, col=1
-        )
-        fig.add_scatter(
-            x=step,
-            y=h["train_acc"],
-            name=label,
-            line={"color": c},
-            legendgroup=label,
-            showlegend=False,
-            row=1,
-            col=2,
-        )
-        fig.add_scatter(
-            x=step,
-            y=h["test_acc"],
-            name=label,
-            line={"color": c, "dash": "dot"},
-            legendgroup=label,
-            showlegend=False,
-            row=1,
-            col=2,
-        )
-        fig.add_scatter(
-            x=step,
-            y=np.maximum(h["grad_norm"], 1e-300),
-            name=label,
-            line={"color": c},
-            legendgroup=label,
-            showlegend=False,
-            row=2,
-            col=1,
-        )
-        fig.add_scatter(
-            x=step,
-            y=h["mean_top_prob"],
-            name=label,
-            line={"color": c},
-            legendgroup=label,
-            showlegend=False,
-            row=2,
-            col=2,
-        )
-        fig.add_scatter(
-            x=step,
-            y=h["mean_entropy"],
-            name=label,
-            line={"color": c, "dash": "dot"},
-            legendgroup=label,
-            showlegend=False,
-            row=2,
-            col=2,
-        )
+        for metric, row, col, dash in panels:
+            y = np.maximum(h[metric], 1e-300) if metric == "grad_norm" else h[metric]
+            fig.add_scatter(
+                x=h["step"],
+                y=y,
+                name=label,
+                line={"color": COLORS[i], "dash": dash},
+                legendgroup=label,
+                showlegend=metric == "loss",
+                row=row,
+                col=col,
+            )
     fig.update_yaxes(type="log", row=2, col=1)
     fig.update_xaxes(title="step", row=2)
     fig.update_layout(height=520)
