@@ -100,3 +100,36 @@ def test_composing_ce_through_j_gives_a_minus_y_and_the_general_form():
     gold = a * soft.sum(axis=1, keepdims=True) - soft
     np.testing.assert_allclose(mine, gold, rtol=0, atol=1e-12)
     assert np.abs(mine - (a - soft)).max() > 0.1  # a - y is wrong when rows do not sum to 1
+
+
+def test_numerical_gradient_leaves_x_alone_and_checks_eps():
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    before = x.copy()
+    gold = np.array([[3.0, 12.0], [0.75, 27.0]])  # d/dx Σ x³ = 3x²
+    np.testing.assert_allclose(sl.numerical_gradient(lambda v: (v**3).sum(), x), gold, rtol=1e-8)
+    np.testing.assert_array_equal(x, before)
+    assert sl.numerical_gradient(lambda v: float(v.sum()), np.array([1, 2])).dtype == np.float64
+    for bad in (0.0, -1e-6, np.nan, np.inf):
+        with pytest.raises(ValueError, match="eps"):
+            sl.numerical_gradient(lambda v: 0.0, x, eps=bad)
+
+
+def test_vjp_keeps_leading_dims_and_float32():
+    rng = np.random.default_rng(12)
+    z, g = rng.normal(size=(2, 3, 5)), rng.normal(size=(2, 3, 5))
+    a = sl.softmax(z)
+    gold = np.einsum("...c,...cd->...d", g, sl.softmax_jacobian(a))
+    np.testing.assert_allclose(sl.softmax_vjp(a, g), gold, rtol=0, atol=1e-12)
+    a32, g32 = a[0].astype(np.float32), g[0].astype(np.float32)
+    mine = sl.softmax_vjp(a32, g32)
+    assert mine.dtype == np.float32
+    np.testing.assert_allclose(mine, gold[0], rtol=0, atol=1e-6)
+
+
+def test_jacobian_of_a_one_hot_is_zero_and_masked_classes_drop_out():
+    a = sl.softmax(np.array([[1e4, 0.0, -1e4], [-np.inf, 0.0, 0.0]]))
+    J = sl.softmax_jacobian(a)
+    np.testing.assert_array_equal(J[0], np.zeros((3, 3)))  # saturated: no gradient at all
+    np.testing.assert_array_equal(J[1, 0], 0.0)
+    np.testing.assert_array_equal(J[1, :, 0], 0.0)
+    np.testing.assert_allclose(J[1, 1:, 1:], [[0.25, -0.25], [-0.25, 0.25]], rtol=1e-15)

@@ -162,3 +162,77 @@ def test_property_losses_nonnegative_finite(z, y):
     assert (ce >= 0).all()
     assert np.isfinite(bce).all()
     assert (bce >= -1e-12).all()
+
+
+def test_bce_mean_is_c_times_the_elementwise_mean():
+    rng = np.random.default_rng(6)
+    z, y = rng.normal(size=(6, 4)) * 3, rng.uniform(size=(6, 4))
+    elementwise = -(y * special.log_expit(z) + (1 - y) * special.log_expit(-z))
+    mine = sl.binary_cross_entropy_with_logits(z, y)
+    np.testing.assert_allclose(mine, elementwise.sum(axis=1).mean(), rtol=1e-12)
+    np.testing.assert_allclose(mine, 4 * elementwise.mean(), rtol=1e-12)  # PyTorch's × C
+    np.testing.assert_allclose(
+        sl.binary_cross_entropy_with_logits(z, y, reduction="sum"), elementwise.sum(), rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_bce_grad_matches_finite_differences_for_each_reduction(reduction):
+    rng = np.random.default_rng(8)
+    z, y = rng.normal(size=(4, 3)) * 2, rng.uniform(size=(4, 3))
+    upstream = rng.normal(size=4) if reduction == "none" else 1.0
+
+    def f(v):
+        return float(np.sum(sl.binary_cross_entropy_with_logits(v, y, reduction) * upstream))
+
+    gold = sl.numerical_gradient(f, z)
+    mine = sl.binary_cross_entropy_with_logits_grad(z, y, reduction)
+    if reduction == "none":
+        mine = mine * upstream[:, None]
+    np.testing.assert_allclose(mine, gold, rtol=1e-6, atol=1e-9)
+
+
+def test_bce_bad_arguments_name_the_parameter():
+    with pytest.raises(ValueError, match="reduction"):
+        sl.binary_cross_entropy_with_logits(np.zeros((1, 2)), np.zeros((1, 2)), "avg")
+    with pytest.raises(ValueError, match="y"):
+        sl.binary_cross_entropy_with_logits_grad(np.zeros((1, 2)), np.zeros((1, 3)))
+
+
+def test_cross_entropy_with_classes_on_axis_zero():
+    rng = np.random.default_rng(10)
+    z = rng.normal(size=(5, 3))  # C = 5 classes down the columns, as in the overview note
+    idx = np.array([4, 0, 2])
+    gold = -special.log_softmax(z, axis=0)[idx, np.arange(3)]
+    mine = sl.cross_entropy(z, idx, axis=0, reduction="none")
+    np.testing.assert_allclose(mine, gold, rtol=1e-12)
+    onehot = np.eye(5)[idx].T
+    np.testing.assert_allclose(
+        sl.cross_entropy_grad(z, idx, axis=0, reduction="sum"),
+        special.softmax(z, axis=0) - onehot,
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+def test_cross_entropy_grad_with_indices_and_label_smoothing_matches_finite_differences():
+    rng = np.random.default_rng(13)
+    z, idx = rng.normal(size=(3, 4)), np.array([0, 3, 3])
+    gold = sl.numerical_gradient(lambda v: sl.cross_entropy(v, idx, label_smoothing=0.3), z)
+    mine = sl.cross_entropy_grad(z, idx, label_smoothing=0.3)
+    np.testing.assert_allclose(mine, gold, rtol=1e-6, atol=1e-9)
+    with pytest.raises(ValueError, match="label_smoothing"):
+        sl.cross_entropy_grad(z, idx, label_smoothing=-0.5)
+    with pytest.raises(ValueError, match="y"):
+        sl.cross_entropy_grad(z, np.array([0, 4, 1]))
+
+
+def test_cross_entropy_limits_at_infinity():
+    z = np.array([[np.inf, 0.0, np.inf], [np.inf, 0.0, 0.0]])
+    mine = sl.cross_entropy(z, np.array([0, 1]), reduction="none")
+    np.testing.assert_allclose(mine[0], np.log(2), rtol=1e-15)  # half the mass on class 0
+    assert mine[1] == np.inf  # the target has probability 0
+    np.testing.assert_array_equal(
+        sl.cross_entropy_grad(z, np.array([0, 1]), reduction="sum"),
+        [[-0.5, 0.0, 0.5], [1.0, -1.0, 0.0]],
+    )

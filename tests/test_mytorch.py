@@ -37,3 +37,28 @@ def test_cross_entropy_loss_forward_and_backward():
     fd = numerical_gradient(lambda v: CrossEntropyLoss().forward(v, Y), A)
     np.testing.assert_allclose(ce.backward(), fd, rtol=1e-6, atol=1e-9)
     assert np.isfinite(ce.forward(np.array([[1e4, -1e4]]), np.array([[0.0, 1.0]])))
+
+
+def test_cross_entropy_loss_backward_is_exact_only_when_rows_of_y_sum_to_one():
+    import softmax_lab as sl
+
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(3, 4))
+    Y = rng.uniform(size=(3, 4))  # rows sum to about 2
+    ce = CrossEntropyLoss()
+    ce.forward(A, Y)
+    fd = numerical_gradient(lambda v: CrossEntropyLoss().forward(v, Y), A)
+    np.testing.assert_allclose(sl.cross_entropy_grad(A, Y), fd, rtol=1e-6, atol=1e-9)
+    assert np.abs(ce.backward() - fd).max() > 0.05  # the documented caveat, made visible
+
+
+def test_softmax_forward_is_row_wise_and_stable():
+    Z = np.array([[1000.0, 1001.0, 1002.0], [-1e308, 0.0, 1e308]])
+    sm = Softmax()
+    A = sm.forward(Z)
+    np.testing.assert_allclose(A[0], special.softmax([0.0, 1.0, 2.0]), rtol=1e-15)
+    np.testing.assert_array_equal(A[1], [0.0, 0.0, 1.0])
+    dLdA = np.random.default_rng(4).normal(size=(2, 3))
+    dLdZ = sm.backward(dLdA)
+    np.testing.assert_array_equal(dLdZ[1], 0.0)  # saturated row passes no gradient
+    np.testing.assert_allclose(dLdZ.sum(axis=1), 0.0, atol=1e-15)

@@ -92,3 +92,54 @@ def test_pairs_are_stable_for_huge_logits():
         for pair in PAIRS.values():
             assert np.isfinite(pair.row_grad(z, y)).all()
             assert not np.isnan(pair.row_loss(z, y)).any()
+
+
+@pytest.mark.parametrize("key", list(PAIRS))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_pair_grad_is_the_gradient_of_pair_loss(key, reduction):
+    rng = np.random.default_rng(14)
+    z, y = rng.normal(size=(4, 3)) * 2, rng.uniform(size=(4, 3))  # soft rows, not summing to 1
+    upstream = rng.normal(size=4) if reduction == "none" else 1.0
+    gold = numerical_gradient(
+        lambda v: float(np.sum(pair_loss(key, v, y, reduction) * upstream)), z
+    )
+    mine = pair_grad(key, z, y, reduction)
+    if reduction == "none":
+        assert pair_loss(key, z, y, "none").shape == (4,)
+        mine = mine * upstream[:, None]
+    np.testing.assert_allclose(mine, gold, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("key", list(PAIRS))
+def test_probabilities_follow_the_output(key):
+    z = np.random.default_rng(15).normal(size=(2, 5, 4)) * 3
+    gold = special.softmax(z, axis=-1) if PAIRS[key].output == "softmax" else special.expit(z)
+    np.testing.assert_allclose(PAIRS[key].probabilities(z), gold, rtol=1e-13, atol=1e-300)
+
+
+def test_targets_of_the_wrong_shape_name_y():
+    with pytest.raises(ValueError, match="y"):
+        PAIRS["softmax_ce"].row_loss(np.zeros((2, 3)), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="y"):
+        pair_grad("sigmoid_bce", np.zeros((2, 3)), np.zeros(4))
+    with pytest.raises(ValueError, match="reduction"):
+        pair_loss("sigmoid_bce", np.zeros((2, 3)), np.zeros((2, 3)), "avg")
+
+
+def test_pair_losses_agree_with_the_losses_module():
+    import softmax_lab as sl
+
+    rng = np.random.default_rng(16)
+    z, y = rng.normal(size=(5, 4)), rng.uniform(size=(5, 4))
+    np.testing.assert_allclose(pair_loss("softmax_ce", z, y), sl.cross_entropy(z, y), rtol=1e-13)
+    np.testing.assert_allclose(
+        pair_grad("softmax_ce", z, y), sl.cross_entropy_grad(z, y), rtol=1e-13
+    )
+    np.testing.assert_allclose(
+        pair_loss("sigmoid_bce", z, y), sl.binary_cross_entropy_with_logits(z, y), rtol=1e-13
+    )
+    np.testing.assert_allclose(
+        pair_grad("sigmoid_bce", z, y, "sum"),
+        sl.binary_cross_entropy_with_logits_grad(z, y, "sum"),
+        rtol=1e-13,
+    )

@@ -5,15 +5,22 @@ from scipy import special
 
 import softmax_lab as sl
 from softmax_lab.reference_examples import (
+    BACKPROP_ALPHA,
+    BACKPROP_INIT_SCALE,
     BACKPROP_X,
+    BACKPROP_Y,
     OVERVIEW_CLAIMED,
     OVERVIEW_LOGITS,
     OVERVIEW_NORMALISED,
+    OVERVIEW_TRUE,
     PENALTY_LOGITS,
     WRITEUP_A_PRINTED,
     WRITEUP_DLDA,
     WRITEUP_J_PRINTED,
     WRITEUP_Z,
+    notes_backprop_loss,
+    notes_backprop_step,
+    notes_bce,
     writeup_exact,
 )
 
@@ -75,3 +82,49 @@ def test_overflow_row():
     z = np.array([1000.0, 1001.0, 1002.0])
     assert np.isnan(sl.naive_softmax(z)).all()
     np.testing.assert_allclose(sl.softmax(z), [0.09003057, 0.24472847, 0.66524096], atol=1e-8)
+
+
+def test_writeup_printed_a_is_exact_a_rounded():
+    A, _, _ = writeup_exact()
+    np.testing.assert_array_equal(A.round(2), WRITEUP_A_PRINTED)
+    assert 1e-3 < np.abs(A - WRITEUP_A_PRINTED).max() <= 5e-3
+
+
+def test_overview_true_values_constant():
+    np.testing.assert_allclose(sl.softmax(OVERVIEW_NORMALISED), OVERVIEW_TRUE, atol=5e-4)
+    np.testing.assert_allclose(OVERVIEW_NORMALISED, OVERVIEW_LOGITS / 9, atol=5e-5)
+
+
+def test_two_class_softmax_ce_equals_sigmoid_bce():
+    # softmax-vs-sigmoid-notes.md: "both formula are mathematically equivalent for class
+    # count = 2" (with the BCE sign fixed): softmax([z, 0])_0 = σ(z).
+    z = np.random.default_rng(1).normal(size=6) * 4
+    y = (z > 0.5).astype(float)
+    logits, targets = np.stack([z, np.zeros(6)], axis=1), np.stack([y, 1 - y], axis=1)
+    ce = sl.cross_entropy(logits, targets, reduction="none")
+    bce = sl.binary_cross_entropy_with_logits(z[:, None], y[:, None], reduction="none")
+    np.testing.assert_allclose(ce, bce, rtol=1e-13)
+    # the notes' sign makes the y = 0 term a reward: it is not that loss
+    a = special.expit(z)
+    assert not np.allclose(notes_bce(a, y), bce)
+
+
+def test_backprop_note_loss_is_one_over_c_of_cross_entropy():
+    z = np.array([0.3, -1.0, 2.0, 0.0, 1.5])
+    mine = notes_backprop_loss(sl.softmax(z), BACKPROP_Y)
+    gold = -special.log_softmax(z)[4] / 5
+    np.testing.assert_allclose(mine, gold, rtol=1e-13)
+
+
+def test_backprop_note_step_never_uses_the_weights():
+    rng = np.random.default_rng(2)
+    b = np.zeros(5)
+    w1 = rng.normal(size=(1, 5)) * BACKPROP_INIT_SCALE
+    w2 = rng.normal(size=(1, 5)) * BACKPROP_INIT_SCALE
+    w1_new, b1 = notes_backprop_step(w1, b)
+    _, b2 = notes_backprop_step(w2, b)
+    np.testing.assert_allclose(b1, b2, rtol=1e-12)  # the bias update ignores w
+    gold_b = -BACKPROP_ALPHA * (np.full(5, 0.2) - BACKPROP_Y)
+    np.testing.assert_allclose(b1, gold_b, rtol=1e-12)
+    np.testing.assert_allclose((w1_new - w1)[0], b1 * BACKPROP_X, rtol=1e-12)  # dw = dz * X
+    assert w1_new.shape == (1, 5)  # elementwise: no (C, D) weight matrix anywhere
