@@ -3,7 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from softmax_lab.figures.training import confusion_figure, curves_figure, decision_figure
+from softmax_lab.figures.training import (
+    confusion_figure,
+    curves_figure,
+    decision_figure,
+    refresh_confusion,
+    refresh_curves,
+    refresh_decision,
+)
 from softmax_lab.training import decision_grid
 from softmax_lab.ui import share
 from softmax_lab.ui import training_controls as tc
@@ -55,17 +62,28 @@ def live_view():
         if trainer.stopped_reason:
             st.info(f"{label}: stopped: {trainer.stopped_reason}", icon=":material/stop_circle:")
     runs = run["runs"]
+    figs = run.setdefault("figures", {})  # built once per run, refreshed in place
     cols = st.columns(len(runs))
     for col, (label, trainer) in zip(cols, runs.items(), strict=True):
         grid = decision_grid(trainer, run["X"], resolution=60)
-        col.plotly_chart(
-            decision_figure(*grid, run["X"], run["y"], title=label if len(runs) > 1 else ""),
-            key=f"regions_{label}",
-        )
+        if label in figs:
+            refresh_decision(figs[label], *grid)
+        else:
+            title = label if len(runs) > 1 else ""
+            figs[label] = decision_figure(*grid, run["X"], run["y"], title=title)
+        col.plotly_chart(figs[label], key=f"regions_{label}")
     histories = {label: t.history_arrays() for label, t in runs.items()}
-    st.plotly_chart(curves_figure(histories), key="curves")
-    first = next(iter(runs.values()))
-    st.plotly_chart(confusion_figure(first.confusion_matrix(), run["names"]), key="confusion")
+    if "curves" in figs:
+        refresh_curves(figs["curves"], histories)
+    else:
+        figs["curves"] = curves_figure(histories)
+    st.plotly_chart(figs["curves"], key="curves")
+    cm = next(iter(runs.values())).confusion_matrix()
+    if "confusion" in figs:
+        refresh_confusion(figs["confusion"], cm)
+    else:
+        figs["confusion"] = confusion_figure(cm, run["names"])
+    st.plotly_chart(figs["confusion"], key="confusion")
     st.caption(f"Confusion matrix of {next(iter(runs))} on the test set.")
 
 
