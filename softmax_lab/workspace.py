@@ -160,7 +160,7 @@ def check_logits(values, max_classes=MAX_TABLE_CLASSES):
     return out
 
 
-def _check_cell(cell, where):
+def _check_cell(cell, where, what="logits in the table"):
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         raise ValueError(f"{where} is empty: enter a number.")
     if isinstance(cell, bool):
@@ -172,7 +172,7 @@ def _check_cell(cell, where):
     if math.isnan(x):
         raise ValueError(f"{where} is empty or NaN: enter a number.")
     if not math.isfinite(x) or abs(x) > MAX_ABS_LOGIT:
-        raise ValueError(f"{where} is {x:g}; logits in the table must lie within ±1e6.")
+        raise ValueError(f"{where} is {x:g}; {what} must lie within ±1e6.")
     return x
 
 
@@ -240,6 +240,7 @@ def check_labels(values, label_mode, n_rows, n_classes):
         for j, cell in enumerate(row):
             where = f"Label row {i + 1}, class {j + 1}"
             if label_mode == "multi-hot":
+                cell = {"0": 0, "1": 1}.get(cell, cell) if isinstance(cell, str) else cell
                 if cell not in (0, 1, True, False) or cell is None:
                     raise ValueError(f"{where} must be ticked or not (0 or 1).")
                 out[i, j] = float(bool(cell))
@@ -478,5 +479,5 @@ def check_upstream(values, n_rows, n_classes):
                 f"dLdA row {i + 1} has {len(row)} entries; the batch has C = {n_classes} classes."
             )
         for j, cell in enumerate(row):
-            out[i, j] = _check_cell(cell, f"dLdA row {i + 1}, class {j + 1}")
+            out[i, j] = _check_cell(cell, f"dLdA row {i + 1}, class {j + 1}", "dLdA values")
     return out

@@ -132,6 +132,14 @@ def test_every_preset_round_trips_through_a_link(key):
     assert back.preset == key
 
 
+def test_multi_hot_labels_round_trip():
+    ws = from_query({"z": "1,2,3", "mode": "multi-hot", "y": "1,0,1"})
+    np.testing.assert_array_equal(ws.labels, [[1.0, 0.0, 1.0]])
+    back = from_query(to_query(ws))
+    np.testing.assert_array_equal(back.labels, ws.labels)
+    assert back.label_mode == "multi-hot"
+
+
 def test_soft_labels_and_generator_round_trip():
     ws = from_query({"z": "1,2;3,4", "mode": "soft", "y": "0.25,0.5;1,0"})
     np.testing.assert_array_equal(ws.labels, [[0.25, 0.5], [1.0, 0.0]])
