@@ -7,21 +7,25 @@ import streamlit as st
 import softmax_lab as sl
 from softmax_lab import backward_costs, jacobian_views
 from softmax_lab.figures.jacobian import (
+    J_RANGE,
     cost_growth_figure,
     dLdZ_figure,
     jacobian_heatmap,
     shrink_figure,
     writeup_comparison,
 )
-from softmax_lab.reference_examples import WRITEUP_J_PRINTED, WRITEUP_Z
+from softmax_lab.reference_examples import WRITEUP_DLDA, WRITEUP_J_PRINTED, WRITEUP_Z
 from softmax_lab.ui import editors, share, state, upstream
 from softmax_lab.ui.frame import require_frame
 from softmax_lab.workspace import TEMPERATURES
 
 require_frame()
 
-MAX_FULL_HEATMAP = 200
-LOOP_MAX_CLASSES = 50  # the writeup's loop runs N·C² Python steps
+MAX_FULL_HEATMAP = 200  # C above this: the likeliest classes plus one "other" class
+LOOP_MAX_CLASSES = 100  # the writeup's loop costs C² Python steps per row
+BATCHED_MAX_BYTES = 2**25  # the batched Jacobian holds N·C²·8 bytes
+FD_MAX_CLASSES = 200  # central differences cost 2C softmax evaluations
+TABLE_CLASSES = 50
 _GROWTH = "jacobian_cost_growth"
 
 st.title("Jacobian")
@@ -36,31 +40,40 @@ T = ws.temperature
 a = sl.softmax(ws.logits, temperature=T)
 a_row = a[row]
 names = list(ws.class_names)
-if ws.n_classes > MAX_FULL_HEATMAP:
+lumped = ws.n_classes > MAX_FULL_HEATMAP
+if lumped:
     shown, shown_names = jacobian_views.lumped(a_row, names, MAX_FULL_HEATMAP - 1)
 else:
     shown, shown_names = a_row, names
 J = sl.softmax_jacobian(shown)
 props = jacobian_views.properties(J, shown)
 frob, max_diag = jacobian_views.temperature_sweep(ws.logits[row], TEMPERATURES)
+now = (float(jacobian_views.frobenius_norm(a_row)), float(jacobian_views.max_diagonal(a_row)))
 
 # -- render: the heatmap and its properties --------------------------------------------
 st.markdown(
     f"Row {row + 1} at T = {T:g}: a = softmax(z / T), and "
-    r"$J_{mn} = \partial a_m / \partial z_n = a_m(\delta_{mn} - a_n)$."
+    r"$J_{mn} = \partial a_m / \partial u_n = a_m(\delta_{mn} - a_n)$ with $u = z/T$ "
+    "(the input softmax sees). |J| ≤ 1/4, so by default the colours are fixed to ±1/4 "
+    "for every row and temperature and rows can be compared."
 )
-if ws.n_classes > MAX_FULL_HEATMAP:
+if lumped:
     st.info(
         f"C = {ws.n_classes} is more than a {MAX_FULL_HEATMAP}×{MAX_FULL_HEATMAP} heatmap "
         f"draws smoothly, so the {MAX_FULL_HEATMAP - 1} likeliest classes are shown and the "
-        "rest are lumped into one “other” class. This is exact: the Jacobian of the lumped "
-        "distribution is the block sum of the full J.",
+        f"other {ws.n_classes - MAX_FULL_HEATMAP + 1} are lumped into one “other” class. "
+        "This is exact, not sampled: the Jacobian of the lumped distribution is the block "
+        "sum of the full J. The properties are those of this lumped J.",
         icon=":material/compress:",
     )
-heat_col, prop_col = st.columns([3, 2])
-heat_col.plotly_chart(jacobian_heatmap(J, shown_names), key="jacobian_heatmap")
+fit = st.toggle(
+    "Fit the colour scale to this row (off: fixed ±1/4 for every row and temperature)",
+    key="jacobian_fit_scale",
+)
+zmax = max(props["max_abs"], 1e-300) if fit else J_RANGE
+heat_col, prop_col = st.columns([4, 3])
+heat_col.plotly_chart(jacobian_heatmap(J, shown_names, zmax=zmax), key="jacobian_heatmap")
 with prop_col:
-    eig = props["eigenvalues"]
     st.markdown("**Properties, live**")
     st.dataframe(
         pd.DataFrame(
@@ -83,71 +96,114 @@ with prop_col:
                     f"{props['max_abs']:.6f}",
                     f"{props['smallest_abs_eigenvalue']:.2e}",
                     f"{props['rank']} of {shown.size}",
-                    f"{eig[-1]:.6f}",
+                    f"{props['eigenvalues'][-1]:.6f}",
                 ],
             }
         ),
         hide_index=True,
         width="stretch",
+        column_config={"property": st.column_config.TextColumn(width="medium")},
+        key="jacobian_properties",
     )
     st.caption(
-        "J is positive semi-definite: its eigenvalues are ≥ 0, and the all-ones vector "
-        "has eigenvalue 0 because adding a constant to every logit changes nothing."
+        "Eigenvalues from np.linalg.eigvalsh. J is positive semi-definite, and the "
+        "all-ones vector has eigenvalue 0 because adding a constant to every logit "
+        "changes nothing: rank C − 1. Classes whose a underflows to 0 add more zeros."
     )
 
 st.subheader("J shrinks as softmax saturates")
-st.plotly_chart(shrink_figure(TEMPERATURES, frob, max_diag, T), key="jacobian_shrink")
+st.plotly_chart(shrink_figure(TEMPERATURES, frob, max_diag, T, now), key="jacobian_shrink")
 st.caption(
-    f"At T = {T:g}: ‖J‖_F = {jacobian_views.frobenius_norm(a_row):.4g}, "
-    f"max a(1−a) = {jacobian_views.max_diagonal(a_row):.4g}. As T → 0 (or the logits grow) "
-    "a becomes one-hot and every entry of J goes to 0: any loss on a saturated softmax "
-    "passes back almost nothing. This is where vanishing gradients come from."
+    f"At T = {T:g}: ‖J‖_F = {now[0]:.4g}, max a(1−a) = {now[1]:.4g}. Dividing the "
+    "logits by T is the same as scaling them by 1/T, so this is also the curve for a "
+    "growing logit scale. As T → 0 a becomes one-hot and every entry of J goes to 0 "
+    "(unless the top logits tie: a then splits evenly between them and J stays): "
+    "any loss on a saturated softmax passes back almost nothing. This is where "
+    "vanishing gradients come from. (Computed for all 121 temperatures at once, "
+    "from ‖J‖²_F = Σa² − 2Σa³ + (Σa²)² without forming J.)"
 )
 
+
 # -- render: the backward pass ---------------------------------------------------------
-st.subheader("Backward pass: dLdZ = dLdA · J")
-dLdA, source = upstream.upstream_gradient(ws, a)
-if source == "ce":
-    upstream.cross_entropy_upstream_notice(ws, a)
-with np.errstate(invalid="ignore", over="ignore"):
-    vjp = sl.softmax_vjp(a, dLdA)
-    batched = sl.softmax_backward_batched(a, dLdA)
-    loop = sl.softmax_backward_loop(a, dLdA) if ws.n_classes <= LOOP_MAX_CLASSES else None
-fd_row = (
-    sl.numerical_gradient(lambda u: float(np.sum(sl.softmax(u) * dLdA[row])), ws.logits[row] / T)
-    if ws.n_classes <= MAX_FULL_HEATMAP and np.isfinite(dLdA[row]).all()
-    else None
-)
-st.caption(
-    "Each method differentiates with respect to the logits u = z / T that softmax sees; "
-    "with respect to z itself, divide by T."
-)
-agree = pd.DataFrame(
-    {
-        "comparison": [
-            "loop (the writeup's per-sample Jacobian) vs VJP",
-            "batched Jacobian vs VJP",
-            "central finite differences vs VJP (this row)",
-        ],
-        "largest |difference|": [
-            f"skipped for C > {LOOP_MAX_CLASSES} (N·C² Python steps)"
-            if loop is None
-            else f"{np.nanmax(np.abs(loop - vjp)):.2e}",
-            f"{np.nanmax(np.abs(batched - vjp)):.2e}",
-            "skipped for C > 200" if fd_row is None else f"{np.abs(fd_row - vjp[row]).max():.2e}",
-        ],
-    }
-)
-st.dataframe(agree, hide_index=True, width="stretch")
-methods = {"VJP a ⊙ (g − Σ g a)": vjp[row], "batched J": batched[row]}
-if loop is not None:
-    methods["loop"] = loop[row]
-if fd_row is not None:
-    methods["finite differences"] = fd_row
-if ws.n_classes <= 50:
-    st.plotly_chart(dLdZ_figure(names, methods), key="jacobian_dLdZ")
-with st.expander("dLdZ for every row"):
-    st.dataframe(pd.DataFrame(vjp, columns=names), width="stretch")
+@st.fragment
+def backward_pass(ws, a, row, T):
+    """dLdZ three ways plus finite differences; reruns alone when dLdA changes."""
+    st.subheader("Backward pass: dLdZ = dLdA · J")
+    dLdA, source = upstream.upstream_gradient(ws, a)
+    if source == "ce":
+        upstream.cross_entropy_upstream_notice(ws, a)
+    n, c = a.shape
+    with np.errstate(invalid="ignore", over="ignore"):
+        vjp = sl.softmax_vjp(a, dLdA)
+        batched_rows = slice(None) if n * c * c * 8 <= BATCHED_MAX_BYTES else slice(row, row + 1)
+        batched = sl.softmax_backward_batched(a[batched_rows], dLdA[batched_rows])
+        loop = (
+            sl.softmax_backward_loop(a[row : row + 1], dLdA[row : row + 1])[0]
+            if c <= LOOP_MAX_CLASSES
+            else None
+        )
+    batched_row = batched[row if batched.shape[0] == n else 0]
+    fd_row = None
+    if c <= FD_MAX_CLASSES and np.isfinite(dLdA[row]).all():
+        g = dLdA[row]
+        fd_row = sl.numerical_gradient(
+            lambda z: float(np.sum(g * sl.softmax(z, temperature=T))), ws.logits[row]
+        )
+    vjp_per_z = vjp[row] / T
+
+    st.markdown(
+        "All three compute dL/du, the gradient with respect to the input u = z / T that "
+        "softmax sees, which is dLdZ in the writeup (T = 1). The finite-difference check "
+        "differentiates z ↦ Σ dLdA ⊙ softmax(z / T) with respect to the raw logits z, so "
+        f"it must match dL/du / T (T = {T:g})."
+    )
+    diff = jacobian_views.max_abs_difference
+    agree = pd.DataFrame(
+        {
+            "comparison": [
+                f"loop (the writeup's per-sample J) vs VJP, row {row + 1}",
+                "batched Jacobian vs VJP"
+                + ("" if batched.shape[0] == n else f", row {row + 1} (N·C² too large)"),
+                f"central differences wrt z vs VJP / T, row {row + 1}",
+            ],
+            "largest |difference|": [
+                f"skipped for C > {LOOP_MAX_CLASSES} (C² Python steps)"
+                if loop is None
+                else f"{diff(loop, vjp[row]):.2e}",
+                f"{diff(batched, vjp[batched_rows]):.2e}",
+                "skipped (C > 200 or dLdA not finite)"
+                if fd_row is None
+                else f"{diff(fd_row, vjp_per_z):.2e}",
+            ],
+        }
+    )
+    st.dataframe(agree, hide_index=True, width="stretch", key="jacobian_agreement")
+    if c <= TABLE_CLASSES:
+        methods = {"VJP a ⊙ (g − Σ g a)": vjp[row], "batched J": batched_row}
+        if loop is not None:
+            methods["loop"] = loop
+        st.plotly_chart(
+            dLdZ_figure(list(ws.class_names), methods, f"dLdZ = dLdA · J, row {row + 1}"),
+            key="jacobian_dLdZ",
+        )
+        per_row = {"dLdA": dLdA[row], "dL/du = dLdA · J": vjp[row], "dL/dz = dL/du / T": vjp_per_z}
+        if fd_row is not None:
+            per_row["central differences dL/dz"] = fd_row
+        st.dataframe(
+            pd.DataFrame(per_row, index=list(ws.class_names)).T,
+            width="stretch",
+            key="jacobian_row_gradients",
+        )
+    with st.expander("dLdZ = dLdA · J for every row"):
+        st.dataframe(
+            pd.DataFrame(vjp[:, :TABLE_CLASSES], columns=list(ws.class_names)[:TABLE_CLASSES]),
+            width="stretch",
+        )
+        if c > TABLE_CLASSES:
+            st.caption(f"The first {TABLE_CLASSES} of {c} classes.")
+
+
+backward_pass(ws, a, row, T)
 
 # -- the writeup's worked example ------------------------------------------------------
 is_writeup = ws.logits.shape == WRITEUP_Z.shape and np.array_equal(ws.logits, WRITEUP_Z)
@@ -157,14 +213,21 @@ if is_writeup and T == 1.0:
     st.plotly_chart(
         writeup_comparison(exact[row], WRITEUP_J_PRINTED[row], names), key="jacobian_writeup"
     )
+    gap = np.abs(exact[row] - WRITEUP_J_PRINTED[row]).max()
     st.markdown(
-        f"The writeup rounds A to two decimals before building J, so its printed J(row "
-        f"{row + 1}) is off by up to {np.abs(exact[row] - WRITEUP_J_PRINTED[row]).max():.2e}. "
-        "It gives no numbers for dLdZ; with its dLdA the exact values are:"
+        f"The writeup rounds A to two decimals before building J, so its printed J (row "
+        f"{row + 1}) is off by up to {gap:.2e}; the right panel shows where. It gives no "
+        "numbers for dLdZ; with its dLdA the exact values are:"
     )
-    st.dataframe(pd.DataFrame(vjp, columns=names, index=["row 1", "row 2"]), width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            sl.softmax_vjp(a, WRITEUP_DLDA), columns=names, index=["dLdZ row 1", "dLdZ row 2"]
+        ),
+        width="stretch",
+        key="jacobian_writeup_dLdZ",
+    )
 elif ws.preset == "writeup" or is_writeup:
-    st.caption("The writeup comparison needs the writeup batch at T = 1.")
+    st.caption("The writeup's worked example needs its 2 × 3 batch at T = 1.")
 
 # -- composition with cross-entropy ----------------------------------------------------
 st.subheader("Composition with cross-entropy")
@@ -172,57 +235,95 @@ y = ws.labels[row]
 with np.errstate(divide="ignore", invalid="ignore"):
     dLdA_ce = np.where(y > 0, -y / a_row, 0.0)
     through_J = sl.softmax_vjp(a_row[None], dLdA_ce[None])[0]
-general = a_row * y.sum() - y
+simple, general = a_row - y, a_row * y.sum() - y
+st.markdown(
+    f"For row {row + 1}, the loss L = −Σ y log a has dL/dA = −y/a, and dL/dA · J "
+    "= a·Σy − y, which is a − y when the labels sum to 1."
+)
+order = np.lexsort((-a_row, ~(y > 0)))[:TABLE_CLASSES]  # labelled classes, then likeliest
 st.dataframe(
     pd.DataFrame(
         {
-            "y": y,
-            "a": a_row,
-            "dL/dA = −y/a": dLdA_ce,
-            "dL/dA · J": through_J,
-            "a − y": a_row - y,
-            "a·Σy − y": general,
+            "y": y[order],
+            "a": a_row[order],
+            "dL/dA = −y/a": dLdA_ce[order],
+            "dL/dA · J": through_J[order],
+            "a − y": simple[order],
+            "a·Σy − y": general[order],
         },
-        index=names,
-    ).head(50),
+        index=[names[i] for i in order],
+    ),
     width="stretch",
+    key="jacobian_composition",
 )
-sum_y = y.sum()
-if abs(sum_y - 1) > 1e-12:
+if ws.n_classes > TABLE_CLASSES:
+    st.caption(f"The labelled and likeliest {TABLE_CLASSES} of {ws.n_classes} classes.")
+sum_y = float(y.sum())
+err_simple = jacobian_views.max_abs_difference(through_J, simple)
+err_general = jacobian_views.max_abs_difference(through_J, general)
+if not np.isfinite(through_J).all():
     st.warning(
-        f"This row's labels sum to {sum_y:.4g}, not 1: dL/dA · J equals the general "
-        f"a·Σy − y (largest difference {np.nanmax(np.abs(through_J - general)):.2e}), "
-        f"not a − y (largest difference {np.nanmax(np.abs(through_J - (a_row - y))):.2e}).",
+        "Some labelled class has a = 0 (its probability underflowed), so −y/a is −inf and "
+        f"dL/dA · J is NaN; the fused a·Σy − y is finite (largest |entry| "
+        f"{np.abs(general).max():.3g}). That is why frameworks fuse softmax and cross-entropy.",
+        icon=":material/warning:",
+    )
+elif abs(sum_y - 1) > 1e-12:
+    st.warning(
+        f"This row's labels sum to {sum_y:.4g}, not 1: dL/dA · J matches the general "
+        f"a·Σy − y (largest difference {err_general:.2e}), not a − y (largest difference "
+        f"{err_simple:.2e}).",
         icon=":material/balance:",
     )
 else:
     st.caption(
-        "The labels sum to 1, so dL/dA · J collapses to a − y (largest difference "
-        f"{np.nanmax(np.abs(through_J - (a_row - y))):.2e}). Where a is 0 or tiny, −y/a is "
-        "inf or huge while a − y stays finite: that is why the two are fused."
+        f"The labels sum to 1, so dL/dA · J equals a − y (largest difference {err_simple:.2e})."
+        " Where a is tiny, −y/a is huge and J cancels it; a − y never forms it."
     )
 
+
 # -- costs -----------------------------------------------------------------------------
-st.subheader("What each backward pass costs")
-cost_key = f"jacobian_costs_{ws.n_rows}x{ws.n_classes}"
-if cost_key not in st.session_state:  # measured once per batch shape, not on every rerun
-    st.session_state[cost_key] = backward_costs.cost_table(a, np.nan_to_num(dLdA))
-st.dataframe(
-    pd.DataFrame(
-        st.session_state[cost_key], columns=["method", "ms per call", "extra memory (KiB)", "note"]
-    ),
-    hide_index=True,
-    width="stretch",
-)
-if st.button("Measure how each grows with C (about a second)"):
-    with st.spinner("Timing C = 10 … 1000"):
-        st.session_state[_GROWTH] = backward_costs.growth_with_classes()
-if _GROWTH in st.session_state:
-    st.plotly_chart(
-        cost_growth_figure((10, 30, 100, 300, 1000), st.session_state[_GROWTH]),
-        key="jacobian_costs",
+@st.fragment
+def costs(n_rows, n_classes, a):
+    """Measured time and counted memory of the three methods; the growth chart on demand."""
+    st.subheader("What each backward pass costs")
+    key = f"jacobian_costs_{n_rows}x{n_classes}"
+    if key not in st.session_state:  # measured once per batch shape and session
+        g = np.random.default_rng(0).normal(size=a.shape)
+        st.session_state[key] = backward_costs.cost_table(a, g)
+    rows = st.session_state[key]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "method": [backward_costs.LABELS[r["method"]] for r in rows],
+                "ms per call (best of 3)": [r["seconds"] * 1e3 for r in rows],
+                "Jacobian / work memory (KiB)": [r["bytes"] / 1024 for r in rows],
+                "how it was timed": [r["note"] or "the whole batch" for r in rows],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="jacobian_cost_table",
     )
     st.caption(
-        "The loop and the batched Jacobian grow like C² (and the batch holds N·C² numbers); "
-        "the vector-Jacobian product grows like C. Frameworks never form J."
+        f"N = {n_rows}, C = {n_classes}. Memory is counted, not sampled: the loop holds one "
+        "C×C J (C²·8 bytes), the batched version all N (N·C²·8 bytes), the VJP one N×C "
+        "array. The slow methods are timed on part of the batch and scaled up (see the "
+        "last column) so the page stays responsive."
     )
+    if st.button("Measure how each grows with C (about a second)", key="jacobian_growth"):
+        with st.spinner("Timing C = 10 … 1000"):
+            st.session_state[_GROWTH] = backward_costs.growth_with_classes()
+    if _GROWTH in st.session_state:
+        st.plotly_chart(
+            cost_growth_figure(backward_costs.GROWTH_CLASSES, st.session_state[_GROWTH]),
+            key="jacobian_costs",
+        )
+        st.caption(
+            "N = 8 random rows. The loop and the batched Jacobian grow like C² (the loop is "
+            "timed up to C = 300 and scaled by C² beyond); the VJP grows like C. This is why "
+            "frameworks never form J."
+        )
+
+
+costs(ws.n_rows, ws.n_classes, a)

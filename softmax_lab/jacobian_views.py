@@ -99,3 +99,18 @@ def lumped(a, names, keep):
 def jacobian_of_row(a):
     """J (C, C) of one row of probabilities."""
     return softmax_jacobian(np.asarray(a, dtype=np.float64))
+
+
+def max_abs_difference(x, y):
+    """Largest |x − y| over the entries where both are finite; NaN when there are none.
+
+    Examples
+    --------
+    >>> max_abs_difference(np.array([1.0, np.inf]), np.array([1.5, np.inf]))
+    0.5
+    >>> max_abs_difference(np.array([np.nan]), np.array([0.0]))
+    nan
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    ok = np.isfinite(x) & np.isfinite(y)
+    return float(np.abs(x[ok] - y[ok]).max()) if ok.any() else float("nan")

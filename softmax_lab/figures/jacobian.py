@@ -1,102 +1,214 @@
-"""Figures of the softmax Jacobian page: heatmaps, the shrinking norm, costs."""
+"""Figures of the softmax Jacobian page: heatmaps, the shrinking norm, dLdZ bars, costs.
+
+These figures are rebuilt on every temperature change, so they are assembled from
+plain dicts in one ``go.Figure`` call: no ``update_layout(template=...)``,
+``add_vline`` or ``make_subplots``, each of which costs ~10-25 ms in Plotly. They keep
+Streamlit's chart theme and the margins, font and legend of ``style.compact``.
+"""
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from softmax_lab.figures.style import COLORS, DIVERGING, compact, grouped_bars, plain_all
+from softmax_lab.figures.style import COLORS, DIVERGING, plain_all
 
 J_RANGE = 0.25  # |J| <= 1/4: one fixed colour scale makes rows comparable
 MAX_TEXT_CLASSES = 30
+_MARGIN = {"l": 40, "r": 20, "t": 40, "b": 40}
+
+
+def _figure(data, height, title=None, **layout):
+    """One validated figure with the compact margins, font and legend of the app."""
+    base = {
+        "margin": _MARGIN,
+        "font": {"size": 12},
+        "legend": {"orientation": "h", "y": -0.25},
+        "height": height,
+    }
+    if title is not None:
+        base["title"] = {"text": title}
+    return go.Figure(data=data, layout={**base, **layout})
+
+
+def _cell_text(J):
+    return np.vectorize(lambda v: f"{v:.4f}")(J)
 
 
 def jacobian_heatmap(J, names, title="J = diag(a) − a aᵀ", zmax=J_RANGE):
     """Heatmap of J (C, C) on a diverging scale centred at 0, fixed to ±``zmax``.
 
-    Cells show their values up to C = 30.
+    Cells print their values up to C = 30; rows are ∂a_m, columns ∂z_n.
     """
     labels = plain_all(names)
-    text = np.round(J, 4).astype(str) if len(labels) <= MAX_TEXT_CLASSES else None
-    fig = go.Figure(
-        go.Heatmap(
-            z=J,
-            x=labels,
-            y=labels,
-            zmin=-zmax,
-            zmax=zmax,
-            zmid=0,
-            colorscale=DIVERGING,
-            text=text,
-            texttemplate="%{text}" if text is not None else None,
-            hovertemplate="∂a[%{y}]/∂z[%{x}] = %{z:.6g}<extra></extra>",
-        )
+    trace = {
+        "type": "heatmap",
+        "z": J,
+        "x": labels,
+        "y": labels,
+        "zmin": -zmax,
+        "zmax": zmax,
+        "zmid": 0,
+        "colorscale": DIVERGING,
+        "hovertemplate": "∂a[%{y}]/∂z[%{x}] = %{z:.6g}<extra></extra>",
+    }
+    if len(labels) <= MAX_TEXT_CLASSES:
+        trace["text"] = _cell_text(J)
+        trace["texttemplate"] = "%{text}"
+    return _figure(
+        [trace],
+        height=min(700, 260 + 18 * len(labels)),
+        title=title,
+        xaxis={"type": "category", "title": {"text": "z (column n)"}},
+        yaxis={"type": "category", "autorange": "reversed", "title": {"text": "a (row m)"}},
     )
-    side = min(700, 220 + 18 * len(labels))
-    fig.update_layout(title=title, height=side)
-    fig.update_xaxes(type="category", title="z (column n)")
-    fig.update_yaxes(type="category", autorange="reversed", title="a (row m)")
-    return compact(fig)
 
 
 def writeup_comparison(exact, printed, names):
-    """The exact J, the writeup's printed J and their difference, side by side (C, C each)."""
+    """The exact J, the writeup's printed J and their difference, side by side (C, C each).
+
+    The difference has its own symmetric colour scale (it is ~1e-3, far below ±1/4).
+    """
     labels = plain_all(names)
     diff = exact - printed
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        subplot_titles=("exact J", "printed J (A rounded to 2 decimals)", "exact − printed"),
-        horizontal_spacing=0.08,
-    )
     lim = max(float(np.abs(diff).max()), 1e-12)
-    for col, (z, zmax, scale) in enumerate(
-        ((exact, J_RANGE, DIVERGING), (printed, J_RANGE, DIVERGING), (diff, lim, "PuOr")), start=1
-    ):
-        fig.add_heatmap(
-            z=z,
-            x=labels,
-            y=labels,
-            zmin=-zmax,
-            zmax=zmax,
-            colorscale=scale,
-            text=np.vectorize(lambda v: f"{v:.4g}")(z),
-            texttemplate="%{text}",
-            showscale=col == 3,
-            row=1,
-            col=col,
+    titles = ("exact J", "printed J (A rounded to 2 decimals)", "exact − printed")
+    panels = ((exact, J_RANGE, DIVERGING), (printed, J_RANGE, DIVERGING), (diff, lim, "PuOr"))
+    width, gap = 0.29, 0.065
+    data, layout = [], {"annotations": []}
+    for i, (z, zmax, scale) in enumerate(panels):
+        suffix = "" if i == 0 else str(i + 1)
+        left = i * (width + gap)
+        data.append(
+            {
+                "type": "heatmap",
+                "z": z,
+                "x": labels,
+                "y": labels,
+                "zmin": -zmax,
+                "zmax": zmax,
+                "colorscale": scale,
+                "text": np.vectorize(lambda v: f"{v:.4g}")(z),
+                "texttemplate": "%{text}",
+                "showscale": i == 2,
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+                "name": titles[i],
+            }
         )
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category")
-    fig.update_layout(height=330)
-    return compact(fig)
+        layout[f"xaxis{suffix}"] = {
+            "domain": [left, left + width],
+            "type": "category",
+            "anchor": f"y{suffix}",
+        }
+        layout[f"yaxis{suffix}"] = {
+            "type": "category",
+            "autorange": "reversed",
+            "anchor": f"x{suffix}",
+        }
+        layout["annotations"].append(
+            {
+                "text": titles[i],
+                "x": left + width / 2,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
+        )
+    return _figure(data, height=330, **layout)
 
 
-def shrink_figure(temperatures, frobenius, max_diag, current):
-    """‖J‖_F and max a(1 − a) against temperature (log axis), with the current T marked."""
-    fig = go.Figure()
-    fig.add_scatter(x=temperatures, y=frobenius, name="‖J‖_F", line={"color": COLORS[0]})
-    fig.add_scatter(x=temperatures, y=max_diag, name="max a(1−a)", line={"color": COLORS[1]})
-    fig.add_vline(x=current, line_dash="dot", annotation_text=f"T = {current:g}")
-    fig.add_hline(y=0.25, line_dash="dash", line_color="grey", annotation_text="1/4")
-    fig.update_xaxes(type="log", title="temperature T")
-    fig.update_yaxes(title="size of J")
-    fig.update_layout(height=320)
-    return compact(fig)
+def shrink_figure(temperatures, frobenius, max_diag, current, current_values):
+    """‖J‖_F and max a(1 − a) (G,) against temperature (G,) on a log axis.
+
+    ``current_values`` = (‖J‖_F, max a(1 − a)) at the current T, drawn as markers.
+    """
+    data = [
+        {"type": "scatter", "x": temperatures, "y": frobenius, "name": "‖J‖_F"},
+        {"type": "scatter", "x": temperatures, "y": max_diag, "name": "max a(1−a)"},
+        {
+            "type": "scatter",
+            "x": [current, current],
+            "y": list(current_values),
+            "mode": "markers",
+            "marker": {"size": 10, "color": "black", "symbol": "diamond"},
+            "name": f"current T = {current:g}",
+        },
+    ]
+    for trace, colour in zip(data[:2], COLORS, strict=False):
+        trace["line"] = {"color": colour}
+    layout = {
+        "xaxis": {"type": "log", "title": {"text": "temperature T (log scale)"}},
+        "yaxis": {"title": {"text": "size of J"}, "rangemode": "tozero"},
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": 0.25,
+                "y1": 0.25,
+                "line": {"dash": "dash", "color": "grey", "width": 1},
+            }
+        ],
+        "annotations": [
+            {
+                "text": "1/4",
+                "xref": "paper",
+                "x": 1,
+                "yref": "y",
+                "y": 0.25,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
+        ],
+    }
+    return _figure(data, height=320, **layout)
 
 
-def dLdZ_figure(names, methods):
-    """Grouped bars of dLdZ (C,) for one row, one bar group per method."""
-    return grouped_bars(names, methods, "dL/dz", height=300)
+def dLdZ_figure(names, methods, title=None):
+    """Grouped bars of dLdZ (C,) for one row: one bar group per class, one colour per method."""
+    labels = plain_all(names)
+    data = [
+        {
+            "type": "bar",
+            "x": labels,
+            "y": values,
+            "name": name,
+            "marker": {"color": COLORS[i % len(COLORS)]},
+        }
+        for i, (name, values) in enumerate(methods.items())
+    ]
+    return _figure(
+        data,
+        height=300,
+        title=title,
+        barmode="group",
+        xaxis={"type": "category"},
+        yaxis={"title": {"text": "dL/dz"}},
+    )
 
 
 def cost_growth_figure(classes, seconds):
-    """Seconds per backward call against C on log-log axes, one line per method."""
-    fig = go.Figure()
-    for i, (name, t) in enumerate(seconds.items()):
-        fig.add_scatter(
-            x=list(classes), y=t * 1e3, name=name, mode="lines+markers", line={"color": COLORS[i]}
-        )
-    fig.update_xaxes(type="log", title="classes C")
-    fig.update_yaxes(type="log", title="ms per call")
-    fig.update_layout(height=300)
-    return compact(fig)
+    """Seconds per backward call (len(classes),) against C on log-log axes, one line per method."""
+    data = [
+        {
+            "type": "scatter",
+            "x": list(classes),
+            "y": np.asarray(t) * 1e3,
+            "name": name,
+            "mode": "lines+markers",
+            "line": {"color": COLORS[i % len(COLORS)]},
+        }
+        for i, (name, t) in enumerate(seconds.items())
+    ]
+    return _figure(
+        data,
+        height=300,
+        title="Time per backward call as C grows (log-log)",
+        xaxis={"type": "log", "title": {"text": "classes C"}},
+        yaxis={"type": "log", "title": {"text": "ms per call"}},
+    )
