@@ -6,17 +6,26 @@ import streamlit as st
 
 import softmax_lab as sl
 from softmax_lab import sweeps
-from softmax_lab.figures.gradients import descent_figure, gradient_bars, sweep_figure
+from softmax_lab.figures.gradients import (
+    batch_heatmap,
+    descent_figure,
+    gradient_bars,
+    pair_latex,
+    sweep_figure,
+)
 from softmax_lab.pairs import PAIRS
 from softmax_lab.ui import editors, share, state
 from softmax_lab.ui.frame import require_frame
-from softmax_lab.ui.ranges import range_input
+from softmax_lab.ui.ranges import points_input, range_input
 from softmax_lab.ui.text import md
 
 require_frame()
 
 TITLES = {k: p.title for k, p in PAIRS.items()}
-SWEEP_POINTS = 401
+MAX_BARS = 40  # classes shown in the per-class bars
+MAX_HEATMAP_CLASSES = 200  # heatmap cells stay below 20 × 200
+MAX_FD_CLASSES = 50  # finite differences cost 2 loss evaluations per class
+MAX_DESCENT_CLASSES = 8
 
 st.title("Gradients")
 share.show_url_error()
@@ -25,60 +34,131 @@ share.show_url_error()
 ws = state.workspace()
 row = editors.row_picker(ws, key="gradients_row")
 T = ws.temperature
-u, y = ws.logits[row] / T, ws.labels[row]
+U, Y = ws.logits / T, ws.labels  # every pair sees the same logits u = z / T
+u, y = U[row], Y[row]
 names = list(ws.class_names)
+
+
+def shown_classes(grads, y):
+    """At most MAX_BARS classes: the labelled ones, then the largest |gradient|."""
+    if len(y) <= MAX_BARS:
+        return np.arange(len(y))
+    size = np.max(np.abs(np.stack(list(grads.values()))), axis=0) + (y > 0) * 1e9
+    return np.sort(np.argsort(-size, kind="stable")[:MAX_BARS])
+
+
+def finite_difference_error(pair, u, y, grad, idx):
+    """Largest |analytic − central difference| over the classes idx of one row."""
+
+    def loss(v):
+        w = u.copy()
+        w[idx] = v
+        return float(pair.row_loss(w, y))
+
+    return float(np.abs(sl.numerical_gradient(loss, u[idx]) - grad[idx]).max())
+
 
 # -- compute ---------------------------------------------------------------------------
 losses = {k: float(p.row_loss(u, y)) for k, p in PAIRS.items()}
 grads = {k: p.row_grad(u, y) for k, p in PAIRS.items()}
-fd_errors = (
-    {
-        k: float(
-            np.abs(
-                sl.numerical_gradient(lambda v, p=p: float(p.row_loss(v, y)), u) - grads[k]
-            ).max()
-        )
-        for k, p in PAIRS.items()
-    }
-    if ws.n_classes <= 50
-    else None
-)
+batch_losses = {k: float(sl.pair_loss(k, U, Y, "mean")) for k in PAIRS}
+batch_grads = {k: sl.pair_grad(k, U, Y, "mean") for k in PAIRS}  # (N, C), mean over N
+shown = shown_classes(grads, y)
+fd_idx = np.arange(ws.n_classes) if ws.n_classes <= MAX_FD_CLASSES else shown[:MAX_FD_CLASSES]
+fd_errors = {k: finite_difference_error(p, u, y, grads[k], fd_idx) for k, p in PAIRS.items()}
 
 # -- render: gradients per class -------------------------------------------------------
 st.markdown(
-    f"Row {row + 1}, logits u = z / T with T = {T:g}, labels y = "
-    f"{md(np.round(y, 4).tolist(), 200)}. Every pair sees the same u."
+    f"Every pair is fed the same logits **u = z / T** (T = {T:g}, the sidebar's temperature), "
+    f"so the gradients below are dL/du. Row {row + 1} of N = {ws.n_rows}; labels "
+    f"({ws.label_mode}) y = {md(np.round(y[shown], 4).tolist(), 200)}"
+    + (f" (the {len(shown)} classes shown)." if len(shown) < ws.n_classes else ".")
 )
-st.plotly_chart(gradient_bars(names, {TITLES[k]: g for k, g in grads.items()}), key="grad_bars")
+st.plotly_chart(
+    gradient_bars([names[i] for i in shown], {TITLES[k]: g[shown] for k, g in grads.items()}),
+    key="grad_bars",
+)
+if len(shown) < ws.n_classes:
+    st.caption(
+        f"C = {ws.n_classes}: the bars show the labelled classes and the largest gradients, "
+        f"{len(shown)} classes in all."
+    )
 summary = pd.DataFrame(
     {
-        "loss": losses,
-        "‖dL/du‖": {k: float(np.linalg.norm(g)) for k, g in grads.items()},
+        "loss, this row": losses,
+        f"loss, mean over N = {ws.n_rows}": batch_losses,
+        "‖dL/du‖, this row": {k: float(np.linalg.norm(g)) for k, g in grads.items()},
+        "largest finite-difference error": {k: f"{e:.1e}" for k, e in fd_errors.items()},
         "saturates": {k: PAIRS[k].saturates for k in PAIRS},
     }
 ).rename(index=TITLES)
-if fd_errors is not None:
-    summary["finite-difference error"] = [f"{fd_errors[k]:.1e}" for k in PAIRS]
 st.dataframe(summary, width="stretch")
 st.caption(
-    "softmax + CE gives a·Σy − y (a − y when y sums to 1): every class is coupled through a. "
-    "sigmoid + BCE gives σ(u) − y, one class at a time. The MSE pairs multiply by a "
-    "derivative of the output that vanishes once it saturates."
+    "softmax + CE gives a·Σy − y (a − y when y sums to 1): the classes are coupled, since "
+    "raising one logit lowers every other probability. sigmoid + BCE gives σ(u) − y, one "
+    "class at a time. The MSE pairs multiply by the output's derivative, which vanishes once "
+    "it saturates; the positive-only CE has no gradient at all where y = 0. The finite-"
+    "difference column compares each gradient with central differences (ε = 1e-6)"
+    + (f" on {len(fd_idx)} of the {ws.n_classes} classes." if len(fd_idx) < ws.n_classes else ".")
 )
 
-with st.expander("Formulas with this row's numbers"):
-    for key, pair in PAIRS.items():
-        st.markdown(f"**{pair.title}**: loss = {losses[key]:.6g}")
-        st.latex(pair.formula + r"\qquad " + pair.grad_formula)
-        st.code(np.array2string(grads[key], precision=5, max_line_width=100), language=None)
+st.markdown("**The whole batch**: dL/dZ of the loss averaged over the N rows.")
+if ws.n_classes > MAX_HEATMAP_CLASSES:
+    st.info(
+        f"C = {ws.n_classes} is too wide for a readable heatmap (at most "
+        f"{MAX_HEATMAP_CLASSES} classes); the table below gives each row's gradient norm.",
+        icon=":material/grid_off:",
+    )
+else:
+    left, right = st.columns(2)
+    left.plotly_chart(
+        batch_heatmap(names, batch_grads["softmax_ce"], "softmax + CE: (A − Y) / N"),
+        key="batch_ce",
+    )
+    right.plotly_chart(
+        batch_heatmap(names, batch_grads["sigmoid_bce"], "sigmoid + BCE: (σ(Z) − Y) / N"),
+        key="batch_bce",
+    )
+with st.expander("Per-row gradient norms for every pair"):
+    st.dataframe(
+        pd.DataFrame(
+            {TITLES[k]: np.linalg.norm(g, axis=1) for k, g in batch_grads.items()},
+            index=[f"row {i + 1}" for i in range(ws.n_rows)],
+        ),
+        width="stretch",
+    )
 
+with st.expander("Formulas with this row's numbers", expanded=False):
+    k_star = int(np.argmax(y)) if y.any() else 0
+    st.caption(f"Gradient entries are written out for class {md(names[k_star])} (k).")
+    for key, pair in PAIRS.items():
+        st.markdown(
+            f"**{pair.title}**: loss = {losses[key]:.6g}, "
+            f"‖dL/du‖ = {np.linalg.norm(grads[key]):.4g}"
+        )
+        st.latex(pair.formula + r"\qquad " + pair.grad_formula)
+        loss_tex, grad_tex = pair_latex(key, u, y, k_star, names[k_star])
+        st.latex(loss_tex + rf" = {losses[key]:.4g}")
+        st.latex(grad_tex)
+
+# -- the positive-only cross-entropy --------------------------------------------------
 st.subheader("The positive-only cross-entropy pushes every output to 1")
-descent = sweeps.gradient_descent("sigmoid_pos_ce", u, y, lr=1.0, steps=60)
-st.plotly_chart(descent_figure(names[:12], descent[:, :12]), key="pos_ce_descent")
+order = np.argsort(-y, kind="stable")[:MAX_DESCENT_CLASSES]
+shared = sweeps.gradient_descent("sigmoid_pos_ce", u, y, lr=1.0, steps=60, shared=True)
+direct = sweeps.gradient_descent("sigmoid_pos_ce", u, y, lr=1.0, steps=60, shared=False)
+st.plotly_chart(
+    descent_figure([names[i] for i in order], shared[:, order], direct[:, order], y[order]),
+    key="pos_ce_descent",
+)
+negatives = y == 0
 st.caption(
     "−Σ y·log σ(u) has gradient −y(1 − σ(u)): zero wherever y = 0, so nothing ever pulls a "
-    "negative class down, and the labelled ones go to 1. With a shared layer below "
-    "(as in a network), every output drifts to 1. Use BCE, which has the (1 − y) term."
+    "negative class down, while the labelled ones are pushed to 1. On the logits directly "
+    "(right) the negatives just stay put; through parameters shared by the outputs, as in "
+    "any network (left: a bias per class shared by the rows and one offset shared by all), "
+    "they rise with the positives. After 60 steps the smallest σ of a negative class is "
+    + (f"{shared[-1, negatives].min():.3f}" if negatives.any() else "n/a (no negatives)")
+    + ". BCE adds the (1 − y)·log(1 − σ) term that pulls them down."
 )
 
 
@@ -86,9 +166,13 @@ st.caption(
 @st.fragment
 def logit_sweep_section(u, y, names):
     st.subheader("Sweep one logit")
-    k = st.selectbox("Logit z_k", range(len(names)), format_func=lambda i: names[i])
-    low, high = range_input("z_k range", -15.0, 15.0, key="grad_sweep")
-    values = np.linspace(low, high, SWEEP_POINTS)
+    c1, c2 = st.columns([2, 1])
+    k = c1.selectbox(
+        "Logit u_k", range(len(names)), format_func=lambda i: names[i], key="grad_sweep_k"
+    )
+    n_points = points_input("points", 401, key="grad_sweep_points", container=c2)
+    low, high = range_input("u_k range", -15.0, 15.0, key="grad_sweep")
+    values = np.linspace(low, high, n_points)
     sweep = sweeps.logit_sweep(u, y, k, values)
     saturated = {key: sweeps.intervals(values, out["saturated"]) for key, out in sweep.items()}
     st.plotly_chart(sweep_figure(values, sweep, TITLES, names[k], saturated), key="grad_sweep_fig")
@@ -98,9 +182,12 @@ def logit_sweep_section(u, y, names):
         if iv
     ]
     st.caption(
-        "Shaded: |dL/dz_k| < 1e-3 while the prediction is still wrong (softmax pairs: the "
-        "argmax is not a labelled class; sigmoid pairs: σ(z_k) is on the wrong side of 1/2). "
-        + ("Saturated ranges: " + "; ".join(bands) if bands else "No pair saturates here.")
+        f"The other logits stay at this row's u = z / T. Shaded: |dL/du_k| < "
+        f"{sweeps.SATURATION_THRESHOLD:g} while the prediction is still wrong. Wrong means, "
+        "for the softmax pairs, that the argmax of u (the first on a tie) is not a class with "
+        "the largest target; for the sigmoid pairs, that σ(u_k) is on the other side of 1/2 "
+        "from y_k. "
+        + ("Saturated ranges: " + "; ".join(bands) + "." if bands else "No pair saturates here.")
     )
 
 
@@ -108,52 +195,61 @@ logit_sweep_section(u, y, names)
 
 # -- multi-label vs multi-class --------------------------------------------------------
 st.subheader("Multi-label vs multi-class")
-multi = y if (y > 0).sum() >= 2 and ws.label_mode == "multi-hot" else None
-if multi is None:
-    multi = np.zeros(ws.n_classes)
-    multi[:2] = 1.0
+row_is_multi = ws.label_mode == "multi-hot" and (y > 0).sum() >= 2
+if row_is_multi:
+    multi, multi_names = y, names
+    st.caption(f"Using row {row + 1}'s multi-hot labels.")
+else:
+    multi, multi_names = np.array([1.0, 1.0, 0.0, 0.0]), ["c0", "c1", "c2", "c3"]
     st.caption(
-        "This row is not multi-hot with two or more labels, so the example uses y = "
-        f"{md(multi.astype(int).tolist(), 120)}. Pick multi-hot labels on the Probabilities page "
-        "to use your own."
+        "This row is not multi-hot with two or more labels, so the example uses "
+        "y = [1, 1, 0, 0]. Pick multi-hot labels on the Probabilities page to use your own."
     )
-best_softmax = multi / multi.sum()
-m = multi.sum()
-ce_min = float(-(multi[multi > 0] * np.log(best_softmax[multi > 0])).sum())
+best = sweeps.multilabel_optimum(multi)
+m1, m2, m3 = st.columns(3)
+m1.metric("softmax + CE: minimum loss", f"{best['ce_min']:.4f}", help="Σy · H(y / Σy)")
+m2.metric("sigmoid + BCE: infimum", f"{best['bce_inf']:.4f}", help="Reached as |z| → ∞")
+m3.metric("labels Σy", f"{multi.sum():g}")
 st.dataframe(
     pd.DataFrame(
         {
             "y": multi,
-            "best softmax (a = y / Σy)": best_softmax,
-            "best sigmoids (σ → y)": multi,
-            "a·Σy − y at the optimum": best_softmax * m - multi,
-            "a − y at the optimum": best_softmax - multi,
+            "best softmax a* = y / Σy": best["softmax"],
+            "best sigmoids σ → y": best["sigmoid"],
+            "CE gradient a*·Σy − y": best["grad_at_optimum"],
+            "a* − y (not the gradient)": best["a_minus_y"],
         },
-        index=names,
-    ).head(50),
+        index=multi_names,
+    ).head(MAX_BARS),
     width="stretch",
 )
 st.markdown(
-    f"Softmax must split its mass over the {int(m)} labels, so CE bottoms out at "
-    f"Σy·log Σy = **{ce_min:.4f}**, not 0; its gradient there is 0 only in the general form "
-    "a·Σy − y (a − y is not 0). Sigmoids treat each label on its own and BCE can approach 0. "
-    "Use softmax + CE when exactly one class is true (multi-class), sigmoid + BCE when any "
-    "number can be (multi-label)."
+    f"Softmax must split one unit of mass over the {int(multi.sum())} labels, so the best "
+    f"it can do is a = y/Σy and CE bottoms out at Σy·H(y/Σy) = **{best['ce_min']:.4f}** (> 0 "
+    "for two or more labels). There the gradient a·Σy − y is exactly 0, although a − y "
+    "(the formula for labels that sum to 1) is not. Sigmoids treat each label on its own: "
+    "σ can approach every y and BCE approaches 0. **Use softmax + CE when exactly one class "
+    "is true (multi-class), sigmoid + BCE when any number can be (multi-label).**"
 )
 
 st.subheader("The double-softmax mistake")
 wrong_loss, wrong_grad = sweeps.double_softmax(u, y)
+floor = sweeps.double_softmax_floor(ws.n_classes)
+d1, d2, d3 = st.columns(3)
+d1.metric("right: CE(u, y)", f"{losses['softmax_ce']:.4f}")
+d2.metric("double: CE(softmax(u), y)", f"{wrong_loss:.4f}")
+d3.metric("double's floor (one-hot y)", f"{floor:.4f}", help="log(1 + (C − 1)/e)")
 st.dataframe(
     pd.DataFrame(
-        {"right: CE(z)": grads["softmax_ce"], "double: CE(softmax(z))": wrong_grad},
+        {"right: dL/du": grads["softmax_ce"], "double: dL/du": wrong_grad},
         index=names,
-    ).head(50),
+    ).iloc[shown],
     width="stretch",
 )
 st.markdown(
-    f"Loss: right **{losses['softmax_ce']:.4f}**, double softmax **{wrong_loss:.4f}**. Feeding "
-    "probabilities to a loss that applies softmax again squashes them into a nearly flat "
-    "distribution: the loss can never approach 0 and the gradient is multiplied by a second "
-    f"Jacobian (its norm here is {np.linalg.norm(wrong_grad):.3g}, "
-    f"against {np.linalg.norm(grads['softmax_ce']):.3g})."
+    "A model that ends in softmax, fed to a loss that applies softmax again, squashes "
+    "probabilities in [0, 1] into a nearly flat distribution: with one-hot labels the loss "
+    f"can never fall below log(1 + (C − 1)/e) = {floor:.4f} for C = {ws.n_classes}, and the "
+    "gradient passes through a second Jacobian: its norm here is "
+    f"{np.linalg.norm(wrong_grad):.3g}, against {np.linalg.norm(grads['softmax_ce']):.3g}."
 )

@@ -14,13 +14,15 @@ from softmax_lab.figures.saturation import (
 from softmax_lab.pairs import PAIRS
 from softmax_lab.ui import editors, share, state
 from softmax_lab.ui.frame import require_frame
-from softmax_lab.ui.ranges import range_input
+from softmax_lab.ui.ranges import int_input, range_input
+from softmax_lab.ui.text import md
 
 require_frame()
 
 TITLES = {k: p.title for k, p in PAIRS.items()}
 POINTS = 161
 ATTENTION_DIMS = np.unique(np.round(np.logspace(0, np.log10(1024), 40)).astype(int))
+ATTENTION_DRAWS = 16
 
 st.title("Saturation")
 share.show_url_error()
@@ -87,21 +89,57 @@ temperature_section(z, y, ws.temperature)
 
 # -- precision -------------------------------------------------------------------------
 st.subheader("Finite precision")
-table = pd.DataFrame(precision.limits_table()).T
-table.columns = [
-    "naive softmax overflows above z =",
-    "stable softmax gives exactly 0 past a gap of",
-]
-st.dataframe(table, width="stretch")
-eps = 1e-12
+limits = precision.limits_table()
+st.dataframe(
+    pd.DataFrame(
+        {
+            "naive softmax: exp overflows above z =": {
+                k: v["overflow_limit"] for k, v in limits.items()
+            },
+            "stable: p turns subnormal past a gap of": {
+                k: v["subnormal_gap"] for k, v in limits.items()
+            },
+            "stable: p is exactly 0 past a gap of": {k: v["zero_gap"] for k, v in limits.items()},
+            "p just inside → just past (evaluated)": {
+                k: f"{v['p_inside']:.3g} → {v['p_past']:g}" for k, v in limits.items()
+            },
+        }
+    ),
+    width="stretch",
+)
+st.caption(
+    "Overflow: log of the largest finite number. Subnormal: −log of the smallest normal number. "
+    "Exactly 0: exp(−gap) rounds to 0 once it is at most half the smallest subnormal s, so the "
+    "gap is −log s + log 2. The last column evaluates stable softmax on [0, −gap] in that dtype "
+    "a few units in the last place either side of it."
+)
+EPS = 1e-12
 gaps = np.linspace(0.0, 800.0, 401)
-by_dtype = {name: precision.gap_sweep(gaps, t, eps) for name, t in precision.DTYPES.items()}
-st.plotly_chart(gap_figure(gaps, by_dtype, eps), key="gap_fig")
+by_dtype = {name: precision.gap_sweep(gaps, t, EPS) for name, t in precision.DTYPES.items()}
+st.plotly_chart(gap_figure(gaps, by_dtype, EPS), key="gap_fig")
+probe = [5.0, 20.0, 50.0, 120.0, 800.0]
+probe_rows = {name: precision.gap_sweep(probe, t, EPS) for name, t in precision.DTYPES.items()}
+st.dataframe(
+    pd.DataFrame(
+        {
+            f"{name}: {label}": sign * out[col]
+            for name, out in probe_rows.items()
+            for label, col, sign in (
+                ("−log p", "log_of_p", -1.0),
+                ("−log(p+eps)", "ce_eps", 1.0),
+                ("−log_softmax", "ce_log_softmax", 1.0),
+            )
+        },
+        index=pd.Index(probe, name="gap"),
+    ),
+    width="stretch",
+)
 st.caption(
     "For the row [0, −g], the small class's probability underflows to exactly 0 past the gap "
-    "in the table. log(p) is then −inf, and −log(p + eps) flattens at −log eps ≈ "
-    f"{-np.log(eps):.1f} (in float16 and float32 much earlier): the loss stops growing and its "
-    "gradient is gone. log_softmax stays exact: −g − log(1 + e^(−g))."
+    "in the table. log(p) is then −inf (the cross-entropy is inf), and −log(p + eps) flattens "
+    f"at −log eps ≈ {-np.log(EPS):.1f} (in float16 and float32 much earlier, where p is 0 or "
+    "eps is lost): the loss stops growing and its gradient is gone. log_softmax stays exact, "
+    "−g − log(1 + e^(−g)), so the cross-entropy keeps growing with the gap."
 )
 
 
@@ -110,20 +148,28 @@ st.caption(
 def attention_section():
     st.subheader("Why attention divides by √d")
     c1, c2, c3 = st.columns(3)
-    d = c1.slider("dimension d", 1, 1024, 64)
-    n = int(c2.number_input("keys n", 2, 512, 16))
-    seed = int(c3.number_input("seed", 0, 2**31 - 1, 0, key="attention_seed"))
+    d = c1.slider("dimension d", 1, attention.MAX_D, 64, key="attention_d")
+    n = int_input("keys n", 16, "attention_n", 2, attention.MAX_KEYS, container=c2)
+    seed = int_input("seed", 0, "attention_seed", 0, attention.MAX_SEED, container=c3)
+    try:
+        d, n, seed = attention.check_inputs(d, n, seed)
+    except ValueError as err:  # d arrives from the slider; keep the last valid one
+        st.error(f"{md(err, 200)} Showing the last valid d.", icon=":material/error:")
+        d = st.session_state.get("attention_d_valid", 64)
+    st.session_state["attention_d_valid"] = d
     q, K = attention.random_query_keys(d, n, seed)
     scaled = attention.attention_weights(q, K, scaled=True)
     unscaled = attention.attention_weights(q, K, scaled=False)
     st.plotly_chart(attention_bars(scaled, unscaled), key="attention_bars")
-    sweep = attention.scaling_sweep(ATTENTION_DIMS, n, seed)
+    sweep = attention.scaling_sweep(ATTENTION_DIMS, n, seed, draws=ATTENTION_DRAWS)
     st.plotly_chart(attention_sweep_figure(ATTENTION_DIMS, sweep, d), key="attention_sweep")
     st.caption(
-        f"With unit-variance entries qᵀk has variance d = {d}, so unscaled scores spread like "
-        f"√d ≈ {np.sqrt(d):.1f}: the softmax saturates (top weight {unscaled.max():.3f}) and its "
-        f"Jacobian, hence the gradient, vanishes. Dividing by √d keeps the scores at unit "
-        f"variance (top weight {scaled.max():.3f}) for every d."
+        f"q and the n = {n} keys have standard normal entries, so each score qᵀk has variance "
+        f"d = {d}: unscaled scores spread like √d ≈ {np.sqrt(d):.1f}, the softmax saturates (top "
+        f"weight {unscaled.max():.3f}) and its Jacobian, hence the gradient, vanishes. Dividing "
+        f"by √d keeps the scores at unit variance (top weight {scaled.max():.3f}) for every d. "
+        f"The curves average {ATTENTION_DRAWS} draws per d, built from the prefixes of one "
+        "long q and K."
     )
 
 

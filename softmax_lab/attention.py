@@ -9,13 +9,38 @@ import numpy as np
 from softmax_lab.activations import entropy, softmax
 from softmax_lab.jacobian_views import frobenius_norm
 
+MAX_D = 1024
+MAX_KEYS = 512
+MAX_SEED = 2**32 - 1
+
+
+def check_inputs(d, n, seed):
+    """Validated integers (d, n, seed): 1 ≤ d ≤ 1024, 2 ≤ n ≤ 512, 0 ≤ seed < 2³².
+
+    Raises ValueError naming the bad parameter (NaN, fractions and out-of-range values).
+
+    Examples
+    --------
+    >>> check_inputs(64.0, 16, 0)
+    (64, 16, 0)
+    """
+    out = []
+    for name, v, low, high in (
+        ("d", d, 1, MAX_D),
+        ("n", n, 2, MAX_KEYS),
+        ("seed", seed, 0, MAX_SEED),
+    ):
+        if v is None or not np.isfinite(v) or float(v) != int(v):
+            raise ValueError(f"{name} must be a whole number, got {v!r}")
+        if not low <= int(v) <= high:
+            raise ValueError(f"{name} must be between {low} and {high}, got {int(v)}")
+        out.append(int(v))
+    return tuple(out)
+
 
 def random_query_keys(d, n, seed=0):
-    """A query q (d,) and keys K (n, d) with standard normal entries."""
-    if not 1 <= d <= 4096:
-        raise ValueError(f"d must be between 1 and 4096, got {d}")
-    if not 1 <= n <= 4096:
-        raise ValueError(f"n must be between 1 and 4096, got {n}")
+    """A query q (d,) and keys K (n, d) with standard normal entries (see ``check_inputs``)."""
+    d, n, seed = check_inputs(d, n, seed)
     rng = np.random.default_rng(seed)
     return rng.normal(size=d), rng.normal(size=(n, d))
 

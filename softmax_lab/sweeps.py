@@ -38,11 +38,22 @@ def logit_grid(z, k, values):
 def prediction_wrong(key, grid, y, k):
     """Whether each point of the grid (S, C) still predicts wrongly (S,) bool.
 
-    Softmax pairs: the argmax is not a labelled class (y > 0). Sigmoid pairs: class k's
-    output is on the wrong side of 1/2 for its label y_k.
+    Softmax pairs: the argmax of the logits (the first one on a tie) is not a class with
+    the largest target, ``y[argmax z] < max y`` (for one-hot y: not the labelled class;
+    for multi-hot y: not any labelled class). Sigmoid pairs: class k alone, σ(z_k) on the
+    wrong side of 1/2 for its target, ``(σ(z_k) > 1/2) != (y_k > 1/2)``.
+
+    Examples
+    --------
+    >>> grid = np.array([[3.0, 0.0], [-3.0, 0.0]])
+    >>> prediction_wrong("softmax_ce", grid, np.array([0.0, 1.0]), 0).tolist()
+    [True, False]
+    >>> prediction_wrong("sigmoid_bce", grid, np.array([1.0, 0.0]), 0).tolist()
+    [False, True]
     """
+    y = np.asarray(y, dtype=np.float64)
     if PAIRS[key].output == "softmax":
-        return y[np.argmax(grid, axis=-1)] <= 0
+        return y[np.argmax(grid, axis=-1)] < y.max()
     return (PAIRS[key].probabilities(grid[:, k]) > 0.5) != (y[k] > 0.5)
 
 
@@ -120,16 +131,121 @@ def limits(z):
     }
 
 
-def gradient_descent(key, z, y, lr=1.0, steps=60):
-    """Outputs (steps + 1, C) of a pair while plain gradient descent runs on the logits."""
+def gradient_descent(key, z, y, lr=1.0, steps=60, shared=False):
+    """Outputs of a pair while plain gradient descent runs on the batch-mean loss.
+
+    Parameters
+    ----------
+    key : str
+        A key of ``PAIRS``.
+    z, y : array_like (C,) or (N, C)
+        Starting logits and targets; every row and class is updated at once (the only
+        loop is over the ``steps``, which depend on each other).
+    lr : float
+        Step size.
+    steps : int
+        Number of steps (0 to 10 000).
+    shared : bool
+        False: descend on the logits themselves. True: the logits are z + b + β, with a
+        bias b (C,) shared by the rows and an offset β shared by every output (a stand-in
+        for any shared parameter below the outputs); descend on b and β, starting at 0.
+
+    Returns
+    -------
+    ndarray (steps + 1, *z.shape)
+        The outputs (softmax or sigmoid) after each step, the start first.
+
+    Examples
+    --------
+    >>> out = gradient_descent("sigmoid_pos_ce", [[0.0, 0.0]], [[1.0, 0.0]], steps=40)
+    >>> out[-1].round(2).tolist()  # the negative gets no gradient at all
+    [[0.97, 0.5]]
+    >>> out = gradient_descent("sigmoid_pos_ce", [[0.0, 0.0]], [[1.0, 0.0]], steps=40, shared=True)
+    >>> bool((out[-1] > 0.85).all())  # through a shared parameter it rises as well
+    True
+    """
     pair = PAIRS[key]
-    z = np.array(z, dtype=np.float64)
+    z0 = np.array(z, dtype=np.float64)
+    y = np.broadcast_to(np.asarray(y, dtype=np.float64), z0.shape)
+    if not 0 <= int(steps) <= 10_000:
+        raise ValueError(f"steps must be between 0 and 10000, got {steps}")
+    n_rows = z0.shape[0] if z0.ndim == 2 else 1
+    z = z0.copy()
+    bias = np.zeros(z0.shape[-1])
+    offset = 0.0
+    history = np.empty((int(steps) + 1, *z0.shape))
+    history[0] = pair.probabilities(z)
+    for t in range(1, int(steps) + 1):
+        dLdZ = pair.row_grad(z, y) / n_rows  # the loss is the mean over N
+        if shared:
+            db = dLdZ.reshape(-1, z0.shape[-1]).sum(axis=0)
+            bias -= lr * db
+            offset -= lr * db.sum()
+            z = z0 + bias + offset
+        else:
+            z = z - lr * dLdZ
+        history[t] = pair.probabilities(z)
+    return history
+
+
+def multilabel_optimum(y):
+    """What each output can reach for targets y (C,) with several labels.
+
+    Softmax + CE is minimised over the simplex at a = y / Σy, where its gradient in the
+    general form a·Σy − y is exactly 0 (a − y is not) and the loss is Σy·H(y / Σy):
+    m·log m for m hard labels, above 0 once m ≥ 2. Sigmoids reach every target, σ → y,
+    and BCE's infimum is Σ_c H_b(y_c), 0 for hard labels (approached as |z| → ∞).
+
+    Returns
+    -------
+    dict
+        "softmax" a* (C,), "sigmoid" σ* (C,), "ce_min", "bce_inf" floats,
+        "grad_general" a*·Σy − y (C,), "a_minus_y" a* − y (C,), and "grad_at_optimum",
+        the softmax + CE pair's own gradient evaluated at logits log a* (−1000 where
+        a* = 0, whose probability is exactly 0 in float64).
+
+    Examples
+    --------
+    >>> out = multilabel_optimum(np.array([1.0, 1.0, 0.0, 0.0]))
+    >>> out["softmax"].tolist(), round(out["ce_min"], 4), out["bce_inf"]
+    ([0.5, 0.5, 0.0, 0.0], 1.3863, 0.0)
+    >>> out["grad_general"].tolist(), out["a_minus_y"].tolist()
+    ([0.0, 0.0, 0.0, 0.0], [-0.5, -0.5, 0.0, 0.0])
+    """
     y = np.asarray(y, dtype=np.float64)
-    history = [pair.probabilities(z)]
-    for _ in range(steps):
-        z -= lr * pair.row_grad(z, y)
-        history.append(pair.probabilities(z))
-    return np.array(history)
+    if y.ndim != 1 or (y < 0).any() or y.sum() <= 0:
+        raise ValueError("y must be a (C,) row of non-negative targets with Σy > 0")
+    m = y.sum()
+    a = y / m
+    pos = y > 0
+    ce_min = float(-(y[pos] * np.log(a[pos])).sum())
+    s = np.clip(y, 0.0, 1.0)
+    inner = (s > 0) & (s < 1)
+    bce_inf = float(-(s[inner] * np.log(s[inner]) + (1 - s[inner]) * np.log1p(-s[inner])).sum())
+    z_star = np.where(pos, np.log(np.where(pos, a, 1.0)), -1000.0)
+    return {
+        "softmax": a,
+        "sigmoid": s,
+        "ce_min": ce_min,
+        "bce_inf": bce_inf,
+        "grad_general": a * m - y,
+        "a_minus_y": a - y,
+        "grad_at_optimum": PAIRS["softmax_ce"].row_grad(z_star, y),
+    }
+
+
+def double_softmax_floor(n_classes):
+    """The smallest loss CE(softmax(p), e_k) can reach over probabilities p (C classes).
+
+    The best p is e_k itself, whose softmax puts only e / (e + C − 1) on class k, so
+    the loss never falls below log(1 + (C − 1)/e).
+
+    Examples
+    --------
+    >>> round(double_softmax_floor(2), 4), round(double_softmax_floor(1000), 3)
+    (0.3133, 5.909)
+    """
+    return float(np.log1p((n_classes - 1) / np.e))
 
 
 def double_softmax(z, y):

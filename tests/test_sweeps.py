@@ -125,3 +125,69 @@ def test_attention_weights_and_sweep_match_direct_computation():
     assert sweep["unscaled"]["top_weight"][-1] > sweep["scaled"]["top_weight"][-1]
     with pytest.raises(ValueError, match="d must"):
         attention.random_query_keys(0, 5)
+
+
+def test_prediction_wrong_definitions():
+    grid = np.array([[3.0, 0.0, 0.0], [0.0, 3.0, 0.0], [0.0, 0.0, 3.0]])
+    multi = np.array([1.0, 1.0, 0.0])
+    # softmax pairs: wrong unless the argmax is a class with the largest target
+    assert sweeps.prediction_wrong("softmax_ce", grid, multi, 0).tolist() == [False, False, True]
+    # sigmoid pairs: class k alone, σ(z_k) on the wrong side of 1/2
+    assert sweeps.prediction_wrong("sigmoid_mse", grid, multi, 2).tolist() == [False, False, True]
+    # σ(0) = 1/2 is not above 1/2, so it counts as predicting 0: wrong for y_k = 1
+    assert sweeps.prediction_wrong("sigmoid_mse", -grid, multi, 0).tolist() == [True, True, True]
+
+
+def test_saturated_points_are_exactly_small_gradient_and_wrong():
+    rng = np.random.default_rng(4)
+    z, y, k = rng.normal(size=5), np.eye(5)[3], 3
+    values = np.linspace(-30, 30, 241)
+    out = sweeps.logit_sweep(z, y, k, values)
+    grid = sweeps.logit_grid(z, k, values)
+    for key, res in out.items():
+        wrong = sweeps.prediction_wrong(key, grid, y, k)
+        np.testing.assert_array_equal(res["saturated"], (np.abs(res["grad"]) < 1e-3) & wrong)
+    assert out["softmax_mse"]["saturated"][:20].all()  # z_k very low: wrong and flat
+    assert not out["softmax_ce"]["saturated"].any()
+
+
+def test_multilabel_optimum_is_the_minimum_of_softmax_ce():
+    from softmax_lab.pairs import PAIRS
+
+    y = np.array([1.0, 1.0, 1.0, 0.0, 0.0])
+    out = sweeps.multilabel_optimum(y)
+    np.testing.assert_allclose(out["ce_min"], 3 * np.log(3), rtol=1e-14)
+    np.testing.assert_allclose(out["grad_at_optimum"], 0.0, atol=1e-14)
+    assert out["a_minus_y"][0] == pytest.approx(1 / 3 - 1)
+    # no random logits do better than the optimum
+    rng = np.random.default_rng(0)
+    trials = PAIRS["softmax_ce"].row_loss(rng.normal(scale=4, size=(2000, 5)), y)
+    assert trials.min() > out["ce_min"]
+    soft = sweeps.multilabel_optimum(np.array([0.5, 1.0]))
+    gold_bce_inf = -(0.5 * np.log(0.5) + 0.5 * np.log(0.5))
+    np.testing.assert_allclose(soft["bce_inf"], gold_bce_inf, rtol=1e-14)
+    with pytest.raises(ValueError, match="y must be"):
+        sweeps.multilabel_optimum(np.zeros(3))
+
+
+def test_double_softmax_floor_matches_a_one_hot_input():
+    for c in (2, 5, 1000):
+        p = np.eye(c)[0]
+        gold = -special.log_softmax(p)[0]
+        np.testing.assert_allclose(sweeps.double_softmax_floor(c), gold, rtol=1e-13)
+
+
+def test_shared_descent_lifts_the_negatives_but_direct_descent_does_not():
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=(4, 3))
+    y = np.eye(3)[[0, 1, 2, 0]]
+    direct = sweeps.gradient_descent("sigmoid_pos_ce", z, y, lr=2.0, steps=60)
+    shared = sweeps.gradient_descent("sigmoid_pos_ce", z, y, lr=2.0, steps=60, shared=True)
+    bce = sweeps.gradient_descent("sigmoid_bce", z, y, lr=2.0, steps=60, shared=True)
+    neg = y == 0
+    np.testing.assert_array_equal(direct[-1][neg], direct[0][neg])  # zero gradient there
+    assert shared[-1][neg].min() > 0.9  # everything goes to 1
+    assert bce[-1][neg].mean() < shared[0][neg].mean()  # BCE pulls the negatives down
+    # the first step equals the mean-over-N gradient step on the logits
+    step = sweeps.gradient_descent("sigmoid_bce", z, y, lr=0.5, steps=1)
+    np.testing.assert_allclose(step[1], special.expit(z - 0.5 * (special.expit(z) - y) / 4))

@@ -1,0 +1,117 @@
+"""The Gradients page under AppTest: its curves equal the core's values and scipy's."""
+
+import json
+import time
+
+import numpy as np
+from scipy import special
+
+from softmax_lab import sweeps
+from tests.page_harness import decode_array, errors, run_page
+
+Z0 = np.array([1.0, 2.0, 3.0])  # the writeup preset's first row (default, T = 1)
+Y0 = np.array([0.0, 0.0, 1.0])
+
+
+def figure(at, key):
+    """The decoded Plotly spec of the chart whose key is ``key``."""
+    for el in at.get("plotly_chart"):
+        if el.proto.id.endswith(f"-{key}"):
+            return json.loads(el.proto.spec)
+    raise AssertionError(f"no chart with key {key!r}")
+
+
+def trace(fig, name, axis="y"):
+    return next(t for t in fig["data"] if t["name"] == name and t.get("yaxis", "y") == axis)
+
+
+def test_bars_are_a_minus_y_and_sigma_minus_y_and_the_page_is_fast():
+    at = run_page("gradients")
+    assert not at.exception
+    bars = figure(at, "grad_bars")
+    ce = trace(bars, "softmax + cross-entropy")
+    bce = trace(bars, "sigmoid + binary cross-entropy")
+    np.testing.assert_allclose(decode_array(ce["y"]), special.softmax(Z0) - Y0, atol=1e-15)
+    np.testing.assert_allclose(decode_array(bce["y"]), special.expit(Z0) - Y0, atol=1e-15)
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+    print(f"gradients rerun: {min(times) * 1000:.0f} ms (min of 3)")
+    assert min(times) < 1.0
+
+
+def test_sweep_curves_equal_the_core_and_scipy():
+    at = run_page("gradients")
+    fig = figure(at, "grad_sweep_fig")
+    ce_loss = trace(fig, "softmax + cross-entropy", "y")
+    x = decode_array(ce_loss["x"])
+    assert x[0] == -15 and x[-1] == 15
+    grid = np.repeat(Z0[None], x.size, axis=0)
+    grid[:, 0] = x  # the default swept class is the first
+    gold = -special.log_softmax(grid, axis=1)[:, 2]
+    np.testing.assert_allclose(decode_array(ce_loss["y"]), gold, rtol=1e-12)
+    core = sweeps.logit_sweep(Z0, Y0, 0, x)
+    for key, title in (
+        ("softmax_mse", "softmax + MSE"),
+        ("sigmoid_bce", "sigmoid + binary cross-entropy"),
+    ):
+        np.testing.assert_allclose(
+            decode_array(trace(fig, title, "y2")["y"]), core[key]["grad"], rtol=1e-12, atol=0
+        )
+    # dL/dz_0 of softmax + CE is a_0 − y_0
+    ce_grad = decode_array(trace(fig, "softmax + cross-entropy", "y2")["y"])
+    np.testing.assert_allclose(ce_grad, special.softmax(grid, axis=1)[:, 0], rtol=1e-12)
+
+
+def test_shaded_regions_are_where_the_gradient_is_flat_and_wrong():
+    at = run_page("gradients")
+    fig = figure(at, "grad_sweep_fig")
+    shapes = fig["layout"].get("shapes", [])
+    x = decode_array(fig["data"][0]["x"])
+    grid = sweeps.logit_grid(Z0, 0, x)
+    found = 0
+    for key, title in (("softmax_mse", "softmax + MSE"), ("sigmoid_mse", "sigmoid + MSE")):
+        grad = decode_array(trace(fig, title, "y2")["y"])
+        wrong = sweeps.prediction_wrong(key, grid, Y0, 0)
+        mine = np.zeros(x.size, bool)
+        for s in (s for s in shapes if s.get("name") == f"saturated: {key}"):
+            mine |= (x >= s["x0"]) & (x <= s["x1"])
+        gold = (np.abs(grad) < 1e-3) & wrong
+        np.testing.assert_array_equal(mine, gold)
+        found += gold.sum()
+    assert found > 0  # the default row does saturate somewhere
+    assert not [s for s in shapes if s.get("name") == "saturated: softmax_ce"]
+
+
+def test_bad_sweep_ranges_keep_the_last_valid_curves():
+    # A number input cannot deliver NaN (AppTest and the browser drop it); the core's
+    # check_range refuses NaN and is tested in tests/test_sweeps.py.
+    at = run_page("gradients")
+    before = decode_array(figure(at, "grad_sweep_fig")["data"][0]["x"])
+    for low, high, message in (
+        (20.0, 15.0, "must be below"),
+        (-1e6, 15.0, "within"),
+    ):
+        at.number_input(key="grad_sweep_low").set_value(low)
+        at.number_input(key="grad_sweep_high").set_value(high).run()
+        assert not at.exception
+        assert any(message in e for e in errors(at)), errors(at)
+        after = decode_array(figure(at, "grad_sweep_fig")["data"][0]["x"])
+        np.testing.assert_array_equal(after, before)
+    at.number_input(key="grad_sweep_low").set_value(-5.0)
+    at.number_input(key="grad_sweep_high").set_value(5.0).run()
+    assert not errors(at)
+    x = decode_array(figure(at, "grad_sweep_fig")["data"][0]["x"])
+    assert (x[0], x[-1]) == (-5.0, 5.0)
+
+
+def test_multi_label_and_double_softmax_numbers():
+    at = run_page("gradients")
+    metrics = {m.label: m.value for m in at.metric}
+    ce_min = next(v for k, v in metrics.items() if "minimum" in k)
+    assert float(ce_min) == round(2 * np.log(2), 4)  # y = [1, 1, 0, 0]: m log m
+    double = next(v for k, v in metrics.items() if k.startswith("double:"))
+    gold = -special.log_softmax(special.softmax(Z0))[2]
+    assert float(double) == round(gold, 4)

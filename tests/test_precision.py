@@ -1,0 +1,63 @@
+"""Precision limits against direct evaluation in each dtype and scipy's log_softmax."""
+
+import numpy as np
+import pytest
+from scipy import special
+
+from softmax_lab import precision
+
+
+@pytest.mark.parametrize("name", list(precision.DTYPES))
+def test_zero_gap_is_where_stable_softmax_returns_exactly_zero(name):
+    dtype = precision.DTYPES[name]
+    gap = precision.zero_gap(dtype)
+    step = max(1e-3, 4 * float(np.spacing(np.asarray(gap, dtype=dtype))))
+    inside, past = precision.probability_at_gap(np.array([gap - step, gap + step]), dtype)
+    assert inside > 0
+    assert past == 0
+    # the smallest positive value it can give is the smallest subnormal
+    assert inside == float(np.finfo(dtype).smallest_subnormal)
+    assert precision.verify_zero_gap(dtype) == (inside, past)
+
+
+@pytest.mark.parametrize("name", list(precision.DTYPES))
+def test_subnormal_gap_is_where_p_drops_below_the_smallest_normal(name):
+    dtype = precision.DTYPES[name]
+    gap = precision.subnormal_gap(dtype)
+    tiny = float(np.finfo(dtype).tiny)
+    before, after = precision.probability_at_gap(np.array([gap - 0.1, gap + 0.1]), dtype)
+    assert before >= tiny
+    assert 0 < after < tiny
+
+
+def test_limits_table_matches_finfo_and_is_verified():
+    table = precision.limits_table()
+    for name, dtype in precision.DTYPES.items():
+        row = table[name]
+        info = np.finfo(dtype)
+        np.testing.assert_allclose(row["overflow_limit"], np.log(float(info.max)), rtol=1e-15)
+        gold = -np.log(float(info.smallest_subnormal)) + np.log(2.0)
+        np.testing.assert_allclose(row["zero_gap"], gold, rtol=1e-15)
+        assert row["verified"]
+    assert table["float16"]["zero_gap"] < table["float32"]["zero_gap"] < 746
+
+
+def test_gap_sweep_log_p_breaks_but_log_softmax_matches_scipy():
+    gaps = np.array([1.0, 30.0, 120.0, 800.0])
+    out = precision.gap_sweep(gaps, np.float64, eps=1e-12)
+    rows = np.stack([np.zeros_like(gaps), -gaps], axis=1)
+    gold = special.log_softmax(rows, axis=1)[:, 1]
+    np.testing.assert_allclose(out["log_softmax"], gold, rtol=1e-14)
+    np.testing.assert_allclose(out["ce_log_softmax"], -gold, rtol=1e-14)
+    assert np.isneginf(out["log_of_p"][-1])  # p underflowed to exactly 0
+    np.testing.assert_allclose(out["log_of_p"][:2], gold[:2], rtol=1e-12)
+    # −log(p + eps) saturates at −log eps once p ≪ eps, though the true loss keeps growing
+    np.testing.assert_allclose(out["ce_eps"][2:], -np.log(1e-12), rtol=1e-9)
+    assert out["ce_log_softmax"][-1] == pytest.approx(800.0)
+
+
+def test_gap_sweep_in_float16_saturates_early():
+    out = precision.gap_sweep(np.array([20.0]), np.float16, eps=1e-12)
+    assert out["p"][0] == 0.0  # 20 > float16's zero gap of 17.33
+    assert np.isneginf(out["log_of_p"][0])
+    assert out["ce_log_softmax"][0] == pytest.approx(20.0, abs=0.05)
