@@ -9,7 +9,6 @@ def compact(fig):
     fig.update_layout(
         margin={"l": 40, "r": 20, "t": 40, "b": 40},
         font={"size": 12},
-        template="plotly_white",
         legend={"orientation": "h", "y": -0.2},
     )
     return fig
