@@ -45,13 +45,16 @@ if b4.button("Reset"):
 
 
 # -- live view -------------------------------------------------------------------------
-@st.fragment(run_every=tc.TICK_SECONDS if run["running"] else None)
+run["interval"] = tc.tick_interval(run["running"])
+
+
+@st.fragment(run_every=run["interval"])
 def live_view():
     run = st.session_state[tc.RUN]
     if run["running"]:
         tc.tick(run)
-        if not run["running"]:
-            st.rerun(scope="app")  # the run stopped: redraw the buttons and stop the timer
+        if not run["running"] or tc.interval_drifted(run):
+            st.rerun(scope="app")  # stopped, or the server got busier: re-arm the timer
     step, max_steps = tc.steps(run), max(t.config.max_steps for t in run["runs"].values())
     status = "running" if run["running"] else "paused"
     st.progress(

@@ -6,6 +6,7 @@ has started; the learning rate and L2 apply to the running run.
 """
 
 import json
+import threading
 import time
 
 import numpy as np
@@ -28,6 +29,10 @@ TICK_SECONDS = 0.15
 TICK_BUDGET = 0.03  # seconds of training per tick, so a tick stays light
 MAX_JSON_BYTES = 200_000
 RUN = "train_run"
+# A process-wide load governor (no user data): which sessions are training right now.
+# Ticks space out as more sessions train, so the server stays responsive to everyone.
+_TRAINING: dict[str, float] = {}
+_TRAINING_LOCK = threading.Lock()
 PENDING = "train_pending_load"
 
 DEFAULTS = {
@@ -279,3 +284,31 @@ def load_json(file, values):
     }
     build({**values, **st.session_state[PENDING]}, trainer=trainer)
     return True
+
+
+def _session_id():
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else "bare"
+
+
+def tick_interval(running):
+    """Seconds between live updates: 0.15 s alone, longer while many sessions train."""
+    if not running:
+        return None
+    now = time.monotonic()
+    with _TRAINING_LOCK:
+        _TRAINING[_session_id()] = now
+        for sid, seen in list(_TRAINING.items()):
+            if now - seen > 3.0:
+                del _TRAINING[sid]
+        busy = len(_TRAINING)
+    return TICK_SECONDS * max(1.0, busy / 2)
+
+
+def interval_drifted(run):
+    """Whether the load changed enough that the fragment's timer should be re-armed."""
+    wanted = tick_interval(run["running"])
+    current = run.get("interval")
+    return bool(wanted and current) and abs(wanted - current) / current > 0.5
