@@ -35,7 +35,7 @@ def decision_figure(xs, ys, class_index, confidence, X, y, title=""):
     )
     for k in range(n_classes):
         pts = X[y == k]
-        fig.add_scattergl(
+        fig.add_scatter(
             x=pts[:, 0],
             y=pts[:, 1],
             mode="markers",

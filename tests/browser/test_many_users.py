@@ -33,12 +33,16 @@ def test_ten_sessions_keep_their_own_state(browser, server):
         contexts.append(ctx)
         pages.append(page)
 
-    # While they train, a new visitor gets a full page within 5 s.
+    # While they train, a new visitor gets a page (a full run of the frame) within 5 s.
+    # The ten browsers share this machine's cores with the server, so this is the worst case.
     visitor = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     t0 = time.perf_counter()
-    open_page(visitor, f"{server.url}/jacobian", timeout_ms=20_000)
-    assert time.perf_counter() - t0 < 5.0
+    open_page(visitor, f"{server.url}/", timeout_ms=20_000)
+    seconds = time.perf_counter() - t0
+    print(f"visitor's page rendered in {seconds:.1f} s while {SESSIONS} sessions trained")
+    assert seconds < 5.0
     assert exceptions(visitor) == []
+    assert visitor.locator("h1").first.inner_text().strip() == "Softmax Lab"
 
     for i, page in enumerate(pages):
         page.get_by_text("stopped: reached the maximum").first.wait_for(timeout=90_000)
