@@ -73,6 +73,12 @@ fit = st.toggle(
 zmax = max(props["max_abs"], 1e-300) if fit else J_RANGE
 heat_col, prop_col = st.columns([4, 3])
 heat_col.plotly_chart(jacobian_heatmap(J, shown_names, zmax=zmax), key="jacobian_heatmap")
+if not fit and props["max_abs"] < J_RANGE / 10:
+    heat_col.caption(
+        f"The largest |J| of this row is {props['max_abs']:.2g}, under a tenth of the fixed "
+        "±1/4 scale, so the cells look almost white: switch on the toggle above to fit the "
+        "colours to this row."
+    )
 with prop_col:
     st.markdown("**Properties, live**")
     st.dataframe(
@@ -82,7 +88,7 @@ with prop_col:
                     "symmetric: max |J − Jᵀ|",
                     "rows sum to 0: max |Σ_n J_mn|",
                     "columns sum to 0: max |Σ_m J_mn|",
-                    "diagonal a(1−a), off-diagonal −a_m a_n: max error",
+                    "diag a(1−a), off-diag −a_m a_n: max error",
                     "largest |J| (at most 1/4)",
                     "smallest |eigenvalue| (one is 0)",
                     "numerical rank (C − 1 when every a > 0)",

@@ -254,3 +254,23 @@ def test_growth_chart_is_measured_on_demand_and_kept_for_the_session(at):
     first = decode_array(fig["data"][0]["y"])
     at.sidebar.select_slider(key="temperature").set_value(2.0).run()  # not re-measured
     np.testing.assert_array_equal(decode_array(_figure(at, "as C grows")["data"][0]["y"]), first)
+
+
+def test_saturated_row_on_the_fixed_scale_points_to_the_fit_toggle():
+    at = run_page("jacobian", query={"z": "0,0,20;1,2,3", "y": "2,2"})
+    assert not at.exception
+    gold = np.abs(_gold_J(special.softmax(np.array([0.0, 0.0, 20.0])))).max()
+    assert gold < 1e-8
+    hints = [c.value for c in at.caption if "fit the colours" in c.value]
+    assert hints == [
+        f"The largest |J| of this row is {gold:.2g}, under a tenth of the fixed ±1/4 scale, "
+        "so the cells look almost white: switch on the toggle above to fit the colours to "
+        "this row."
+    ]
+    at.toggle(key="jacobian_fit_scale").set_value(True).run()
+    assert not any("fit the colours" in c.value for c in at.caption)
+    trace = _figure(at, "diag(a)")["data"][0]
+    np.testing.assert_allclose(trace["zmax"], gold, rtol=1e-12)
+    at.toggle(key="jacobian_fit_scale").set_value(False).run()
+    at.selectbox(key="jacobian_row").set_value(1).run()  # row 2 = [1, 2, 3]: no hint
+    assert not any("fit the colours" in c.value for c in at.caption)
