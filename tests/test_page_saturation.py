@@ -86,3 +86,24 @@ def test_precision_table_is_verified():
     gap = table.filter(like="exactly 0").iloc[:, 0].to_numpy()
     np.testing.assert_allclose(gap[2], -np.log(5e-324) + np.log(2), rtol=1e-3)
     assert sweeps.SATURATION_THRESHOLD == 1e-3
+
+
+def test_out_of_range_d_and_nan_never_reach_the_page():
+    """The browser cannot send them, and Streamlit drops them on the server too: a slider
+    value outside 1 … 1024 falls back to the slider's default (a valid d) and a NaN
+    number leaves the input as it was, so no chart ever sees them. (The page still checks
+    d through ``attention.check_inputs``, whose refusals are tested in test_attention.)"""
+    at = run_page("saturation")
+    default = {k: figure(at, k) for k in ("attention_bars", "attention_sweep", "scale_fig")}
+    at.slider(key="attention_d").set_value(256).run()
+    assert figure(at, "attention_bars") != default["attention_bars"]
+    for bad in (0, 2000):
+        at.slider(key="attention_d").set_value(bad).run()
+        assert not at.exception
+        assert at.slider(key="attention_d").value == 64
+        assert figure(at, "attention_bars") == default["attention_bars"]
+    at.number_input(key="scale_low").set_value(float("nan")).run()
+    assert not at.exception
+    assert at.number_input(key="scale_low").value == 0.01
+    for key, fig in default.items():
+        assert figure(at, key) == fig, key
