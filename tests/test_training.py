@@ -1,29 +1,50 @@
-"""The training core: gradients vs finite differences, determinism, saturation, limits."""
+"""The training core: gradients vs finite differences, determinism, saturation, the stops,
+the bounded history, strict config and saved-run loading."""
 
 import json
+import tracemalloc
 import warnings
 
 import numpy as np
 import pytest
 
-from softmax_lab import numerical_gradient
-from softmax_lab.datasets import MAX_CSV_BYTES, make_dataset, parse_points_csv, train_test_split
+from softmax_lab.activations import sigmoid
+from softmax_lab.datasets import make_dataset, train_test_split
+from softmax_lab.gradcheck import numerical_gradient
 from softmax_lab.training import (
     HISTORY_ROWS,
+    METRICS,
+    RECORD_EVERY,
     TRAIN_PAIRS,
     TrainConfig,
     Trainer,
-    backward,
     decision_grid,
     forward,
     init_params,
     total_loss,
+    total_loss_grad,
 )
 
 
-def _data(kind="blobs", n=200, k=3, seed=0):
-    X, y = make_dataset(kind, n, k, noise=0.1, seed=seed)
+def _blobs(n_points=200, n_classes=3, seed=0):
+    X, y = make_dataset("blobs", n_points, n_classes, noise=0.1, seed=seed)
     return train_test_split(X, y, 0.25, seed=seed)
+
+
+def _tiny(n_classes=2):
+    X, y = make_dataset("blobs", 50, n_classes, seed=0)
+    return X, y, X[:0], y[:0]
+
+
+def _same_run(a, b):
+    history_a, history_b = a.history_arrays(), b.history_arrays()
+    for name in METRICS:
+        np.testing.assert_array_equal(history_a[name], history_b[name], err_msg=name)
+    for name in a.params:
+        np.testing.assert_array_equal(a.params[name], b.params[name], err_msg=name)
+
+
+# -- gradients -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("pair", TRAIN_PAIRS)
@@ -33,207 +54,330 @@ def test_every_gradient_matches_finite_differences(pair, hidden, activation):
     X, Y = rng.normal(size=(7, 2)), np.eye(3)[rng.integers(0, 3, 7)]
     config = TrainConfig(pair=pair, hidden=hidden, activation=activation, l2=0.3, seed=1)
     params = init_params(config, 2, 3)
-    logits, cache = forward(params, X, activation)
-    from softmax_lab.pairs import PAIRS
+    for name in params:  # nonzero biases, so every term of the chain rule is exercised
+        params[name] = params[name] + rng.normal(scale=0.5, size=params[name].shape)
+    mine = total_loss_grad(params, X, Y, config)
+    for name, value in params.items():
 
-    mine = backward(params, cache, PAIRS[pair].row_grad(logits, Y) / 7, activation, 0.3)
-    for name, p in params.items():
-
-        def f(v, name=name):
+        def loss_of(v, name=name):
             return total_loss({**params, name: v}, X, Y, config)
 
-        gold = numerical_gradient(f, p)
-        np.testing.assert_allclose(mine[name], gold, rtol=1e-5, atol=1e-7, err_msg=name)
+        gold = numerical_gradient(loss_of, value, eps=1e-6)
+        np.testing.assert_allclose(mine[name], gold, rtol=1e-5, atol=1e-8, err_msg=name)
 
 
-def test_same_seed_same_run_and_different_seed_differs():
-    data = _data()
+def test_the_recorded_grad_norm_is_the_full_batch_gradient():
+    data = _blobs()
+    trainer = Trainer(TrainConfig(hidden=4, l2=0.1, batch_size=16), *data, 3)
+    trainer.step(RECORD_EVERY)
+    grads = total_loss_grad(trainer.params, trainer.X, trainer.Y, trainer.config)
+    gold = np.sqrt(sum((g**2).sum() for g in grads.values()))
+    mine = trainer.history_arrays()["grad_norm"][-1]
+    np.testing.assert_allclose(mine, gold, rtol=1e-12)
+    gold_loss = total_loss(trainer.params, trainer.X, trainer.Y, trainer.config)
+    np.testing.assert_allclose(trainer.history_arrays()["loss"][-1], gold_loss, rtol=1e-12)
+
+
+# -- determinism ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_size", [0, 32])
+def test_same_seed_same_run_and_different_seed_differs(batch_size):
+    data = _blobs()
     runs = []
     for seed in (3, 3, 4):
-        t = Trainer(TrainConfig(seed=seed, batch_size=32), *data, 3)
-        t.step(300)
-        runs.append(t)
-    np.testing.assert_array_equal(
-        runs[0].history_arrays()["loss"], runs[1].history_arrays()["loss"]
-    )
-    np.testing.assert_array_equal(runs[0].params["W1"], runs[1].params["W1"])
+        trainer = Trainer(TrainConfig(seed=seed, batch_size=batch_size, hidden=4), *data, 3)
+        trainer.step(300)
+        runs.append(trainer)
+    _same_run(runs[0], runs[1])
     assert not np.array_equal(runs[0].params["W1"], runs[2].params["W1"])
+    assert not np.array_equal(runs[0].history_arrays()["loss"], runs[2].history_arrays()["loss"])
 
 
-def test_loss_falls_on_separable_blobs():
-    t = Trainer(TrainConfig(lr=0.5), *_data(), 3)
-    t.step(200)
-    h = t.history_arrays()
-    assert h["loss"][-1] < 0.5 * h["loss"][0]
-    assert h["train_acc"][-1] > 0.9
-    assert h["test_acc"][-1] > 0.9
+def test_the_run_does_not_depend_on_how_steps_are_chunked():
+    data = _blobs()
+    whole = Trainer(TrainConfig(batch_size=24), *data, 3)
+    whole.step(300)
+    chunked = Trainer(TrainConfig(batch_size=24), *data, 3)
+    for k in [1, 2, 7, 90, 200]:
+        chunked.step(k)
+    _same_run(whole, chunked)
 
 
-def test_init_times_ten_saturates_mse_but_not_ce():
-    data = _data()
-    norms = {}
+# -- learning and saturation ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pair", ["softmax_ce", "sigmoid_bce"])
+def test_loss_falls_on_separable_blobs(pair):
+    trainer = Trainer(TrainConfig(pair=pair, lr=0.5), *_blobs(), 3)
+    trainer.step(200)
+    history = trainer.history_arrays()
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+    assert history["train_acc"][-1] > 0.9
+    assert history["test_acc"][-1] > 0.9
+
+
+@pytest.mark.parametrize("hidden", [0, 16])
+def test_init_times_ten_saturates_softmax_mse_but_not_ce(hidden):
+    data = _blobs()
+    grad_norm = {}
     for pair in ("softmax_ce", "softmax_mse"):
-        t = Trainer(TrainConfig(pair=pair, init_scale=10.0, hidden=16), *data, 3)
-        norms[pair] = t.history_arrays()["grad_norm"][0]
-    assert norms["softmax_mse"] < norms["softmax_ce"]
-    t = Trainer(TrainConfig(init_scale=10.0, hidden=16), *data, 3)
-    assert t.history_arrays()["mean_top_prob"][0] > 0.9  # starts saturated
+        trainer = Trainer(TrainConfig(pair=pair, init_scale=10.0, hidden=hidden), *data, 3)
+        grad_norm[pair] = trainer.history_arrays()["grad_norm"][0]
+        assert trainer.history_arrays()["mean_top_prob"][0] > 0.85  # starts saturated
+    assert grad_norm["softmax_mse"] < 0.1 * grad_norm["softmax_ce"]
+
+
+# -- stops ---------------------------------------------------------------------------------
 
 
 def test_divergence_stops_with_a_reason_and_finite_weights():
+    data = _blobs()
+    config = TrainConfig(lr=10, l2=10, hidden=8, activation="relu")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # not one warning of any kind
+        trainer = Trainer(config, *data, 3)
+        ran = trainer.step(2000)
+    assert trainer.done and ran < 2000
+    assert trainer.stopped_reason.startswith("diverged: ")
+    assert "lower the learning rate" in trainer.stopped_reason
+    assert f"at step {trainer.steps}" in trainer.stopped_reason
+    assert all(np.isfinite(p).all() for p in trainer.params.values())
+    assert np.isfinite(trainer.history_arrays()["loss"]).all()
+    assert trainer.step(10) == 0
+
+
+def test_weights_that_would_overflow_are_not_applied():
+    X, y, X_test, y_test = _tiny()
+    huge = {"W1": np.full((2, 2), 1e307) * [[1, -1], [-1, 1]], "b1": np.zeros(2)}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        t = Trainer(TrainConfig(lr=10, l2=10, hidden=8, activation="relu"), *_data(), 3)
-        t.step(2000)
-    assert t.done
-    assert t.stopped_reason.startswith("diverged")
-    assert all(np.isfinite(p).all() for p in t.params.values())
+        trainer = Trainer(TrainConfig(lr=10), X, y, X_test, y_test, 2, params=huge)
+        trainer.step(100)
+        proba = trainer.predict_proba(X)
+    assert trainer.stopped_reason.startswith("diverged: ")
+    assert all(np.isfinite(p).all() for p in trainer.params.values())
+    assert proba.shape == (50, 2)
 
 
-def test_history_stays_bounded_and_max_steps_stops():
-    X, y = make_dataset("blobs", 50, 2, seed=0)
-    t = Trainer(
-        TrainConfig(max_steps=30_000, plateau_patience=100_000, lr=0.01), X, y, X[:0], y[:0], 2
-    )
-    t.step(30_000)
-    assert t.steps == 30_000
-    assert "maximum" in t.stopped_reason
-    h = t.history_arrays()
-    assert len(h["step"]) <= HISTORY_ROWS
-    assert h["step"][-1] == 30_000
-    assert np.all(np.diff(h["step"]) > 0)
-
-
-def test_lr_and_l2_change_mid_run_without_reset():
-    t = Trainer(TrainConfig(), *_data(), 3)
-    t.step(50)
-    t.set_lr(0.01)
-    t.set_l2(0.1)
-    t.step(50)
-    assert t.steps == 100
-    with pytest.raises(ValueError, match="lr"):
-        t.set_lr(100.0)
-
-
-@pytest.mark.parametrize(
-    "bad",
-    [
-        {"lr": 1e3},
-        {"hidden": 65},
-        {"pair": "hinge"},
-        {"unknown": 1},
-        {"seed": "1"},
-        {"hidden": 2.5},
-        {"lr": True},
-        {"init_scale": 0},
-    ],
-)
-def test_config_from_dict_rejects_bad_input(bad):
-    with pytest.raises(ValueError):
-        TrainConfig.from_dict({**TrainConfig().to_dict(), **bad})
-
-
-def test_state_dict_round_trip_reproduces_the_run():
-    data = _data()
-    a = Trainer(TrainConfig(hidden=4, batch_size=0), *data, 3)
-    a.step(100)
-    saved = json.loads(json.dumps(a.state_dict()))
-    b = Trainer.from_state_dict(saved, *data)
-    a.step(100)
-    b.step(100)
-    for k in a.params:
-        np.testing.assert_allclose(a.params[k], b.params[k], rtol=1e-12)
-    with pytest.raises(ValueError, match="params"):
-        Trainer.from_state_dict({**saved, "params": {"W1": [[1.0]]}}, *data)
-
-
-def test_confusion_matrix_and_decision_grid():
-    t = Trainer(TrainConfig(lr=0.5), *_data(), 3)
-    t.step(200)
-    cm = t.confusion_matrix()
-    assert cm.sum() == 50
-    assert np.trace(cm) / cm.sum() == pytest.approx(t.history_arrays()["test_acc"][-1])
-    _, _, cls, conf = decision_grid(t, t.X * t.std + t.mean, resolution=20)
-    assert cls.shape == (20, 20)
-    assert ((conf >= 1 / 3) & (conf <= 1)).all()
-
-
-@pytest.mark.parametrize("kind", ["blobs", "moons", "circles", "spirals", "xor"])
-def test_datasets_are_seeded_and_shaped(kind):
-    X1, y1 = make_dataset(kind, 120, 4, seed=5)
-    X2, y2 = make_dataset(kind, 120, 4, seed=5)
-    np.testing.assert_array_equal(X1, X2)
-    np.testing.assert_array_equal(y1, y2)
-    assert X1.shape == (120, 2)
-    assert set(np.unique(y1)) <= {0, 1, 2, 3}
-    with pytest.raises(ValueError, match="n_classes"):
-        make_dataset(kind, 120, 7)
-
-
-GOOD = "x1,x2,label\n" + "".join(f"{i},{i * 0.5},{i % 2}\n" for i in range(20))
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (b"", "empty"),
-        (b"\x00\x01\x02binary", "binary"),
-        (b"x" * (MAX_CSV_BYTES + 1), "limit"),
-        (b"a,b,c\n1,2,3\n", "header"),
-        (b"x1,x2\n1,2\n", "header"),
-        (GOOD.replace("3,1.5", "abc,1.5").encode(), "must be numbers"),
-        (GOOD.replace("3,1.5", "nan,1.5").encode(), "finite"),
-        (GOOD.replace("3,1.5", "inf,1.5").encode(), "finite"),
-        ("x1,x2,label\n" + "".join(f"{i},{i},0\n" for i in range(20)), "1 classes"),
-        ("x1,x2,label\n" + "".join(f"{i},{i},{i}\n" for i in range(20)), "20 classes"),
-        (b"\xff\xfe bad", "UTF-8"),
-    ],
-)
-def test_csv_validation(data, message):
-    data = data.encode() if isinstance(data, str) else data
-    with pytest.raises(ValueError, match=message):
-        parse_points_csv(data)
-
-
-def test_csv_with_a_million_rows_fails_fast():
-    import time
-
-    rows = b"x1,x2,label\n" + b"1,2,0\n" * 1_000_000
-    t0 = time.perf_counter()
-    with pytest.raises(ValueError, match="limit"):
-        parse_points_csv(rows, max_bytes=10**8)
-    assert time.perf_counter() - t0 < 5
-    with pytest.raises(ValueError, match="limit"):
-        parse_points_csv(rows)  # the default byte cap refuses it before parsing
-
-
-def test_good_csv_parses():
-    X, y, names = parse_points_csv(GOOD.encode())
-    assert X.shape == (20, 2)
-    assert names == ["0", "1"]
-    np.testing.assert_array_equal(y, np.arange(20) % 2)
-
-
-def test_a_hundred_thousand_steps_keep_memory_bounded():
-    import tracemalloc
-
-    X, y = make_dataset("blobs", 50, 2, seed=0)
-    t = Trainer(
-        TrainConfig(max_steps=100_000, plateau_patience=100_000, lr=0.01), X, y, X[:0], y[:0], 2
-    )
-    t.step(1000)
-    tracemalloc.start()
-    t.step(99_000)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    assert t.steps == 100_000
-    assert len(t.history_arrays()["step"]) <= HISTORY_ROWS
-    assert peak < 1_000_000  # bytes: nothing grows with the step count
+def test_max_steps_stops_the_run():
+    X, y, X_test, y_test = _tiny()
+    config = TrainConfig(max_steps=123, plateau_patience=100_000)
+    trainer = Trainer(config, X, y, X_test, y_test, 2)
+    assert trainer.step(1000) == 123
+    assert trainer.stopped_reason == "reached the maximum of 123 steps"
+    assert trainer.history_arrays()["step"][-1] == 123  # the last update is recorded
+    assert trainer.step(1) == 0
 
 
 def test_plateau_stops_the_run():
-    X, y = make_dataset("blobs", 100, 2, seed=0)
-    t = Trainer(TrainConfig(lr=1.0, plateau_patience=200, plateau_tol=1e-3), X, y, X[:0], y[:0], 2)
-    t.step(5000)
-    assert "plateaued" in t.stopped_reason
-    assert t.steps < 5000
+    X, y, X_test, y_test = _tiny()
+    config = TrainConfig(lr=1.0, l2=0.1, plateau_patience=200, plateau_tol=1e-6)
+    trainer = Trainer(config, X, y, X_test, y_test, 2)
+    trainer.step(5000)
+    assert trainer.stopped_reason.startswith("loss plateaued at ")
+    assert trainer.steps < 5000
+
+
+def test_history_stays_bounded():
+    X, y, X_test, y_test = _tiny()
+    config = TrainConfig(max_steps=22_000, plateau_patience=100_000, lr=0.01)
+    trainer = Trainer(config, X, y, X_test, y_test, 2)
+    trainer.step(18_000)
+    tracemalloc.start()
+    trainer.step(4_000)  # the history fills (2,000 rows) at step 20,000 and is thinned
+    _, peak_bytes = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    history = trainer.history_arrays()
+    assert trainer.steps == 22_000
+    assert 1000 <= len(history["step"]) <= HISTORY_ROWS
+    assert history["step"][0] == 0 and history["step"][-1] == 22_000
+    assert np.all(np.diff(history["step"]) > 0)
+    assert trainer.record_stride == 2 * RECORD_EVERY
+    assert np.isnan(history["test_acc"]).all()  # no test set
+    assert peak_bytes < 200_000  # nothing grows with the step count
+
+
+# -- changing a run ------------------------------------------------------------------------
+
+
+def test_lr_and_l2_change_mid_run_without_reset():
+    data = _blobs()
+    trainer = Trainer(TrainConfig(), *data, 3)
+    trainer.step(50)
+    weights = trainer.params["W1"].copy()
+    trainer.set_lr(0.01)
+    trainer.set_l2(0.1)
+    trainer.step(50)
+    assert trainer.steps == 100 and (trainer.config.lr, trainer.config.l2) == (0.01, 0.1)
+    assert np.abs(trainer.params["W1"] - weights).max() < 0.5  # continued, not restarted
+    with pytest.raises(ValueError, match="lr"):
+        trainer.set_lr(100.0)
+    with pytest.raises(ValueError, match="l2"):
+        trainer.set_l2(float("nan"))
+    assert (trainer.config.lr, trainer.config.l2) == (0.01, 0.1)  # a refused value changes nothing
+
+
+def test_the_trainer_keeps_its_own_copy_of_the_config():
+    config = TrainConfig()
+    trainer = Trainer(config, *_blobs(), 3)
+    trainer.set_lr(0.5)
+    assert config.lr == 0.1
+
+
+# -- config --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bad", "name"),
+    [
+        ({"lr": 1e3}, "lr"),
+        ({"lr": 1e-5}, "lr"),
+        ({"lr": True}, "lr"),
+        ({"lr": "0.1"}, "lr"),
+        ({"lr": float("nan")}, "lr"),
+        ({"hidden": 65}, "hidden"),
+        ({"hidden": 2.5}, "hidden"),
+        ({"hidden": 4.0}, "hidden"),
+        ({"pair": "sigmoid_mse"}, "pair"),
+        ({"pair": None}, "pair"),
+        ({"activation": "gelu"}, "activation"),
+        ({"l2": -1}, "l2"),
+        ({"init_scale": 0}, "init_scale"),
+        ({"batch_size": -1}, "batch_size"),
+        ({"seed": "1"}, "seed"),
+        ({"seed": 2**32}, "seed"),
+        ({"max_steps": 100_001}, "max_steps"),
+        ({"max_steps": 0}, "max_steps"),
+        ({"plateau_tol": 1.0}, "plateau_tol"),
+        ({"plateau_patience": [1]}, "plateau_patience"),
+        ({"unknown": 1}, "unknown keys: 'unknown'"),
+    ],
+)
+def test_config_from_dict_rejects_bad_input(bad, name):
+    with pytest.raises(ValueError, match=name):
+        TrainConfig.from_dict({**TrainConfig().to_dict(), **bad})
+
+
+def test_config_round_trips_through_json():
+    config = TrainConfig(pair="sigmoid_pos_ce", hidden=3, activation="relu", lr=2, seed=7)
+    mine = TrainConfig.from_dict(json.loads(json.dumps(config.validate().to_dict())))
+    assert mine == config and isinstance(mine.lr, float)
+    with pytest.raises(ValueError, match="JSON object"):
+        TrainConfig.from_dict([1, 2])
+
+
+# -- saving and loading --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("hidden", "batch_size"), [(4, 0), (0, 16)])
+def test_state_dict_round_trip_reproduces_the_run(hidden, batch_size):
+    data = _blobs()
+    uninterrupted = Trainer(TrainConfig(hidden=hidden, batch_size=batch_size), *data, 3)
+    uninterrupted.step(100)
+    saved = json.loads(json.dumps(uninterrupted.state_dict()))
+    loaded = Trainer.from_state_dict(saved, *data)
+    assert loaded.steps == 100
+    uninterrupted.step(77)
+    loaded.step(77)
+    for name in uninterrupted.params:
+        np.testing.assert_array_equal(loaded.params[name], uninterrupted.params[name])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s.pop("steps"), "exactly the keys"),
+        (lambda s: s.update(extra=1), "exactly the keys"),
+        (lambda s: s.update(config={"lr": 99}), "lr"),
+        (lambda s: s.update(n_classes=2), "params\\['W1'\\]"),  # shaped for 3 classes
+        (lambda s: s.update(n_classes=True), "n_classes"),
+        (lambda s: s.update(steps=10**6), "steps"),
+        (lambda s: s.update(steps=-1), "steps"),
+        (lambda s: s["params"].pop("b1"), "params must have exactly"),
+        (lambda s: s["params"].update(W1=[[1.0]]), "params\\['W1'\\]"),
+        (lambda s: s["params"].update(b1=["1", "2", "3"]), "params\\['b1'\\]"),
+        (lambda s: s["params"].update(b1=[True, 0.0, 0.0]), "params\\['b1'\\]"),
+        (lambda s: s["params"].update(b1=[float("nan"), 0.0, 0.0]), "params\\['b1'\\]"),
+        (lambda s: s["params"].update(b1=[[0.0, 0.0, 0.0]]), "params\\['b1'\\]"),
+        (lambda s: s["params"].update(W1="[[1]]"), "params\\['W1'\\]"),
+    ],
+)
+def test_from_state_dict_refuses_a_bad_saved_run(change, message):
+    data = _blobs()
+    saved = json.loads(json.dumps(Trainer(TrainConfig(), *data, 3).state_dict()))
+    change(saved)
+    with pytest.raises(ValueError, match=message):
+        Trainer.from_state_dict(saved, *data)
+    with pytest.raises(ValueError, match="exactly the keys"):
+        Trainer.from_state_dict([saved], *data)
+
+
+# -- reading the model ---------------------------------------------------------------------
+
+
+def test_sigmoid_pairs_show_normalised_and_raw_probabilities():
+    data = _blobs()
+    trainer = Trainer(TrainConfig(pair="sigmoid_bce", lr=0.5), *data, 3)
+    trainer.step(100)
+    points = data[2][:10]
+    logits, _ = forward(trainer.params, trainer.standardise(points), trainer.config.activation)
+    gold_raw = sigmoid(logits)
+    np.testing.assert_allclose(trainer.predict_proba(points, raw=True), gold_raw, rtol=1e-12)
+    gold_shown = gold_raw / gold_raw.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(trainer.predict_proba(points), gold_shown, rtol=1e-12)
+
+
+def test_confusion_matrix_and_decision_grid():
+    data = _blobs()
+    trainer = Trainer(TrainConfig(lr=0.5, max_steps=200), *data, 3)
+    trainer.step(200)
+    counts = trainer.confusion_matrix()
+    assert counts.shape == (3, 3) and counts.sum() == 50  # the test set
+    test_acc = trainer.history_arrays()["test_acc"][-1]
+    assert np.trace(counts) / counts.sum() == pytest.approx(test_acc, abs=1e-12)
+    X = np.vstack([data[0], data[2]])
+    xs, ys, class_index, confidence = decision_grid(trainer, X, resolution=20, margin=0.5)
+    assert xs.shape == ys.shape == (20,) and class_index.shape == confidence.shape == (20, 20)
+    assert xs[0] == pytest.approx(X[:, 0].min() - 0.5) and ys[-1] == pytest.approx(
+        X[:, 1].max() + 0.5
+    )
+    assert ((confidence >= 1 / 3) & (confidence <= 1)).all()
+    gold = trainer.predict_proba(np.array([[xs[3], ys[7]]]))[0]
+    assert class_index[7, 3] == gold.argmax() and confidence[7, 3] == pytest.approx(gold.max())
+    for bad in ({"resolution": 1}, {"resolution": True}, {"margin": -1.0}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            decision_grid(trainer, X, **bad)
+
+
+def test_starting_weights_are_checked():
+    X, y, X_test, y_test = _tiny()
+    good = init_params(TrainConfig(), 2, 2)
+    for bad, message in [
+        ({**good, "W1": np.ones((3, 2))}, "W1"),
+        ({**good, "b1": np.array([np.inf, 0.0])}, "b1"),
+        ({"W1": good["W1"]}, "exactly the keys"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            Trainer(TrainConfig(), X, y, X_test, y_test, 2, params=bad)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"y_train": "out of range"}, "y_train"),
+        ({"n_classes": 1}, "n_classes"),
+        ({"X_train": "nan"}, "X_train"),
+        ({"k": -1}, "k"),
+    ],
+)
+def test_bad_trainer_input_is_named(args, message):
+    X, y, X_test, y_test = _tiny()
+    if "y_train" in args:
+        y = y + 5
+    if "X_train" in args:
+        X = X.copy()
+        X[0, 0] = np.nan
+    n_classes = args.get("n_classes", 2)
+    with pytest.raises(ValueError, match=message):
+        Trainer(TrainConfig(), X, y, X_test, y_test, n_classes).step(args.get("k", 1))
