@@ -31,17 +31,12 @@ tc.csv_upload()
 run = tc.current(values)
 
 b1, b2, b3, b4, _ = st.columns([1, 1, 1, 1, 4])
-if b1.button("Start", type="primary", disabled=run["running"] or tc.done(run)):
-    run["running"] = True
-    st.rerun()
-if b2.button("Pause", disabled=not run["running"]):
-    run["running"] = False
-    st.rerun()
-if b3.button("Step", disabled=run["running"] or tc.done(run), help="Ten updates"):
-    for trainer in run["runs"].values():
-        trainer.step(10)
-if b4.button("Reset"):
-    run = tc.build(run["active"])
+# Callbacks change the run before this script reads it again: one rerun per click.
+b1.button("Start", type="primary", disabled=run["running"] or tc.done(run), on_click=tc.start)
+b2.button("Pause", disabled=not run["running"], on_click=tc.pause)
+b3.button("Step", disabled=run["running"] or tc.done(run), help="Ten updates", on_click=tc.step)
+b4.button("Reset", on_click=tc.reset)
+run = st.session_state[tc.RUN]
 
 
 # -- live view -------------------------------------------------------------------------

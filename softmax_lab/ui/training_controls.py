@@ -312,3 +312,20 @@ def interval_drifted(run):
     wanted = tick_interval(run["running"])
     current = run.get("interval")
     return bool(wanted and current) and abs(wanted - current) / current > 0.5
+
+
+def start():
+    st.session_state[RUN]["running"] = True
+
+
+def pause():
+    st.session_state[RUN]["running"] = False
+
+
+def step(k=10):
+    for trainer in st.session_state[RUN]["runs"].values():
+        trainer.step(k)
+
+
+def reset():
+    build(st.session_state[RUN]["active"])
