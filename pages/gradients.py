@@ -7,7 +7,7 @@ import streamlit as st
 import softmax_lab as sl
 from softmax_lab import sweeps
 from softmax_lab.figures.gradients import (
-    batch_heatmap,
+    batch_heatmaps,
     descent_figure,
     gradient_bars,
     pair_latex,
@@ -110,14 +110,15 @@ if ws.n_classes > MAX_HEATMAP_CLASSES:
         icon=":material/grid_off:",
     )
 else:
-    left, right = st.columns(2)
-    left.plotly_chart(
-        batch_heatmap(names, batch_grads["softmax_ce"], "softmax + CE: (A − Y) / N"),
-        key="batch_ce",
-    )
-    right.plotly_chart(
-        batch_heatmap(names, batch_grads["sigmoid_bce"], "sigmoid + BCE: (σ(Z) − Y) / N"),
-        key="batch_bce",
+    st.plotly_chart(
+        batch_heatmaps(
+            names,
+            {
+                "softmax + CE: (A − Y) / N": batch_grads["softmax_ce"],
+                "sigmoid + BCE: (σ(Z) − Y) / N": batch_grads["sigmoid_bce"],
+            },
+        ),
+        key="batch_grads",
     )
 with st.expander("Per-row gradient norms for every pair"):
     st.dataframe(

@@ -221,7 +221,8 @@ def multilabel_optimum(y):
     ce_min = float(-(y[pos] * np.log(a[pos])).sum())
     s = np.clip(y, 0.0, 1.0)
     inner = (s > 0) & (s < 1)
-    bce_inf = float(-(s[inner] * np.log(s[inner]) + (1 - s[inner]) * np.log1p(-s[inner])).sum())
+    # Σ of binary entropies, summed as positive terms so hard labels give +0.0, never −0.0
+    bce_inf = float(np.sum(-s[inner] * np.log(s[inner]) - (1 - s[inner]) * np.log1p(-s[inner])))
     z_star = np.where(pos, np.log(np.where(pos, a, 1.0)), -1000.0)
     return {
         "softmax": a,

@@ -42,6 +42,19 @@ def test_bars_are_a_minus_y_and_sigma_minus_y_and_the_page_is_fast():
     assert min(times) < 1.0
 
 
+def test_batch_heatmaps_are_the_batch_mean_gradients_on_one_colour_scale():
+    at = run_page("gradients")
+    fig = figure(at, "batch_grads")
+    Z = np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 1.0]])  # the writeup batch, T = 1
+    Y = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    ce, bce = (decode_array(t["z"]).reshape(2, 3) for t in fig["data"])
+    np.testing.assert_allclose(ce, (special.softmax(Z, axis=1) - Y) / 2, atol=1e-15)
+    np.testing.assert_allclose(bce, (special.expit(Z) - Y) / 2, atol=1e-15)
+    assert {t["coloraxis"] for t in fig["data"]} == {"coloraxis"}
+    bound = fig["layout"]["coloraxis"]["cmax"]
+    assert bound == -fig["layout"]["coloraxis"]["cmin"] == max(abs(ce).max(), abs(bce).max())
+
+
 def test_sweep_curves_equal_the_core_and_scipy():
     at = run_page("gradients")
     fig = figure(at, "grad_sweep_fig")
@@ -112,6 +125,8 @@ def test_multi_label_and_double_softmax_numbers():
     metrics = {m.label: m.value for m in at.metric}
     ce_min = next(v for k, v in metrics.items() if "minimum" in k)
     assert float(ce_min) == round(2 * np.log(2), 4)  # y = [1, 1, 0, 0]: m log m
+    bce_inf = next(v for k, v in metrics.items() if "infimum" in k)
+    assert bce_inf == "0.0000"  # not "-0.0000"
     double = next(v for k, v in metrics.items() if k.startswith("double:"))
     gold = -special.log_softmax(special.softmax(Z0))[2]
     assert float(double) == round(gold, 4)

@@ -2,8 +2,11 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import special
 
+import softmax_lab as sl
 from softmax_lab import precision
 
 
@@ -61,3 +64,25 @@ def test_gap_sweep_in_float16_saturates_early():
     assert out["p"][0] == 0.0  # 20 > float16's zero gap of 17.33
     assert np.isneginf(out["log_of_p"][0])
     assert out["ce_log_softmax"][0] == pytest.approx(20.0, abs=0.05)
+
+
+@pytest.mark.parametrize("name", list(precision.DTYPES))
+def test_naive_softmax_breaks_just_past_the_overflow_limit_and_stable_does_not(name):
+    dtype = precision.DTYPES[name]
+    limit = precision.limits_table()[name]["overflow_limit"]
+    below = np.array([0.0, limit * 0.999], dtype=dtype)
+    above = np.array([0.0, limit * 1.001 + 0.01], dtype=dtype)
+    assert np.isfinite(sl.naive_softmax(below)).all()
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert not np.isfinite(sl.naive_softmax(above)).all()
+    mine = sl.softmax(above).astype(np.float64)
+    gold = special.softmax(above.astype(np.float64))
+    np.testing.assert_allclose(mine, gold, atol={"float16": 1e-3}.get(name, 1e-7))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.0, 740.0))
+def test_probability_at_gap_matches_scipy_in_float64(gap):
+    mine = precision.probability_at_gap(np.array([gap]), np.float64)[0]
+    gold = special.softmax(np.array([0.0, -gap]))[1]
+    assert mine == pytest.approx(gold, rel=1e-12, abs=1e-320)

@@ -166,6 +166,9 @@ def test_multilabel_optimum_is_the_minimum_of_softmax_ce():
     soft = sweeps.multilabel_optimum(np.array([0.5, 1.0]))
     gold_bce_inf = -(0.5 * np.log(0.5) + 0.5 * np.log(0.5))
     np.testing.assert_allclose(soft["bce_inf"], gold_bce_inf, rtol=1e-14)
+    # hard labels: BCE's infimum is +0.0 (the page once showed "-0.0000")
+    assert np.copysign(1.0, out["bce_inf"]) == 1.0
+    assert out["bce_inf"] == 0.0
     with pytest.raises(ValueError, match="y must be"):
         sweeps.multilabel_optimum(np.zeros(3))
 

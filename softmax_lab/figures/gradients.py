@@ -178,30 +178,46 @@ def descent_figure(names, shared, direct, labels):
     return go.Figure({"data": data, "layout": layout})
 
 
-def batch_heatmap(names, grad, title):
-    """dL/dZ (N, C) of the batch-mean loss, rows × classes, centred at 0."""
-    n, c = grad.shape
-    bound = float(np.abs(grad).max()) or 1.0
-    trace = {
-        "type": "heatmap",
-        "z": grad,
-        "x": plain_all(names),
-        "y": [f"row {i + 1}" for i in range(n)],
-        "colorscale": DIVERGING,
-        "zmin": -bound,
-        "zmax": bound,
-        "colorbar": {"title": {"text": "dL/dZ"}},
-    }
-    if n * c <= 60:
-        trace["texttemplate"] = "%{z:.3f}"
-    layout = dict(BASE_LAYOUT)
+def batch_heatmaps(names, grads):
+    """dL/dZ (N, C) of the batch-mean loss for several pairs, side by side in one figure.
+
+    ``grads`` maps a panel title to its (N, C) gradient. The panels share one colour
+    scale centred at 0 (a single coloraxis), so their sizes compare directly; one figure
+    instead of one per pair keeps the page's redraw light.
+    """
+    panels = list(grads.items())
+    n, c = panels[0][1].shape
+    bound = max(float(np.abs(g).max()) for _, g in panels) or 1.0
+    layout = subplot_layout(1, len(panels), [t for t, _ in panels], hspace=0.06)
+    data = []
+    for i, (_, grad) in enumerate(panels, start=1):
+        sx = axis_name(i)
+        trace = {
+            "type": "heatmap",
+            "z": grad,
+            "x": plain_all(names),
+            "y": [f"row {r + 1}" for r in range(n)],
+            "coloraxis": "coloraxis",
+            "xaxis": f"x{sx}",
+            "yaxis": f"y{sx}",
+        }
+        if n * c <= 60:
+            trace["texttemplate"] = "%{z:.3f}"
+        data.append(trace)
+        layout[f"xaxis{sx}"]["type"] = "category"
+        layout[f"yaxis{sx}"]["autorange"] = "reversed"
+        if i > 1:
+            layout[f"yaxis{sx}"]["showticklabels"] = False
     layout.update(
-        height=140 + 28 * n,
-        title={"text": title},
-        xaxis={"type": "category"},
-        yaxis={"autorange": "reversed"},
+        height=150 + 28 * n,
+        coloraxis={
+            "colorscale": DIVERGING,
+            "cmin": -bound,
+            "cmax": bound,
+            "colorbar": {"title": {"text": "dL/dZ"}},
+        },
     )
-    return go.Figure({"data": [trace], "layout": layout})
+    return go.Figure({"data": data, "layout": layout})
 
 
 def _n(x):

@@ -10,6 +10,7 @@ from softmax_lab.figures.gradients import BASE_LAYOUT, axis_name, line, subplot_
 from softmax_lab.figures.style import COLORS
 
 FLOOR = 1e-300  # gradient norms below this are drawn at it (a log axis has no 0)
+GRAD_AXIS_DECADES = (-25, 1)  # the gradient-norm panel shows 1e-25 … 10; smaller drop off it
 
 
 def _hline(n, y, label):
@@ -64,7 +65,12 @@ def readout_figure(x, readouts, titles, x_title, current=None, limits=None):
     layout = subplot_layout(
         2,
         2,
-        ("‖dL/dz‖ per loss pair (log)", "‖J‖_F of softmax", "entropy (nats)", "top probability"),
+        (
+            "‖dL/dz‖ per loss pair (log; below 1e-25 off the chart)",
+            "‖J‖_F of softmax",
+            "entropy (nats)",
+            "top probability",
+        ),
         hspace=0.1,
         vspace=0.18,
     )
@@ -84,7 +90,7 @@ def readout_figure(x, readouts, titles, x_title, current=None, limits=None):
         shapes += [_vline(n, current) for n in (1, 2, 3, 4)]
     for n in (1, 2, 3, 4):
         layout[f"xaxis{axis_name(n)}"].update(type="log", title={"text": x_title})
-    layout["yaxis"].update(type="log", exponentformat="power")
+    layout["yaxis"].update(type="log", exponentformat="power", range=list(GRAD_AXIS_DECADES))
     layout["annotations"] += notes
     layout.update(shapes=shapes, height=640)
     return go.Figure({"data": data, "layout": layout})
