@@ -61,28 +61,30 @@ def live_view():
             st.info(f"{label}: stopped: {trainer.stopped_reason}", icon=":material/stop_circle:")
     runs = run["runs"]
     figs = run.setdefault("figures", {})  # built once per run, refreshed in place
-    cols = st.columns(len(runs))
-    for col, (label, trainer) in zip(cols, runs.items(), strict=True):
-        grid = decision_grid(trainer, run["X"], resolution=60)
-        if label in figs:
-            refresh_decision(figs[label], *grid)
-        else:
-            title = label if len(runs) > 1 else ""
-            figs[label] = decision_figure(*grid, run["X"], run["y"], title=title)
-        col.plotly_chart(figs[label], key=f"regions_{label}")
     histories = {label: t.history_arrays() for label, t in runs.items()}
     if "curves" in figs:
         refresh_curves(figs["curves"], histories)
     else:
         figs["curves"] = curves_figure(histories)
     st.plotly_chart(figs["curves"], key="curves")
-    cm = next(iter(runs.values())).confusion_matrix()
-    if "confusion" in figs:
-        refresh_confusion(figs["confusion"], cm)
-    else:
-        figs["confusion"] = confusion_figure(cm, run["names"])
-    st.plotly_chart(figs["confusion"], key="confusion")
-    st.caption(f"Confusion matrix of {next(iter(runs))} on the test set.")
+    # One run: regions beside its confusion matrix. Two: one column each, regions above.
+    cols = st.columns([3, 2]) if len(runs) == 1 else st.columns(len(runs))
+    for i, (label, trainer) in enumerate(runs.items()):
+        grid = decision_grid(trainer, run["X"], resolution=60)
+        cm = trainer.confusion_matrix()
+        if label in figs:
+            refresh_decision(figs[label], *grid)
+            refresh_confusion(figs[f"cm {label}"], cm)
+        else:
+            title = label if len(runs) > 1 else ""
+            figs[label] = decision_figure(*grid, run["X"], run["y"], title=title)
+            figs[f"cm {label}"] = confusion_figure(cm, run["names"])
+        regions_col, cm_col = (cols[0], cols[1]) if len(runs) == 1 else (cols[i], cols[i])
+        regions_col.plotly_chart(figs[label], key=f"regions_{label}")
+        cm_col.plotly_chart(figs[f"cm {label}"], key=f"confusion_{label}")
+        cm_col.caption(
+            f"Confusion matrix{' of ' + label if len(runs) > 1 else ''} on the test set."
+        )
 
 
 live_view()

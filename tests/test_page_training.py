@@ -85,3 +85,62 @@ def test_export_json_round_trips_through_the_loader():
     saved = json.loads(export_json(at.session_state["train_run"]))
     assert saved["steps"] == 10
     assert saved["config"]["pair"] == "softmax_ce"
+
+
+def _points_csv(n=40):
+    rows = "".join(f"{i % 7},{i // 7},{'ab'[i % 2]}\n" for i in range(n))
+    return ("x1,x2,label\n" + rows).encode()
+
+
+def test_an_uploaded_csv_is_the_data_and_a_bad_one_changes_nothing():
+    at = run_page("training")
+    at.radio(key="tr_source").set_value("uploaded CSV").run()
+    assert at.session_state["train_run"]["X"].shape == (300, 2)  # generated data stays
+    at.file_uploader(key="tr_csv").set_value(("p.csv", _points_csv(), "text/csv")).run()
+    run = at.session_state["train_run"]
+    assert run["X"].shape == (40, 2)
+    assert run["names"] == ["a", "b"]
+    _button(at, "Step").click().run()
+    X_before = run["X"].copy()
+    at.file_uploader(key="tr_csv").set_value(("bad.csv", b"a,b\n1,2\n", "text/csv")).run()
+    assert not at.exception
+    assert any("header must be exactly" in e.value for e in at.error)
+    run = at.session_state["train_run"]
+    np.testing.assert_array_equal(run["X"], X_before)
+    assert run["runs"]["A"].steps == 10
+    assert not at.warning  # no pending reset either
+
+
+def test_a_saved_run_loads_and_continues_where_it_stopped():
+    from softmax_lab.ui.training_controls import export_json
+
+    at = run_page("training")
+    at.select_slider(key="tr_lr").set_value(0.01).run()
+    for _ in range(3):
+        _button(at, "Step").click().run()
+    saved = export_json(at.session_state["train_run"])
+    weights = at.session_state["train_run"]["runs"]["A"].params["W1"].copy()
+
+    fresh = run_page("training")
+    fresh.file_uploader(key="tr_json").set_value(("run.json", saved, "application/json")).run()
+    assert not fresh.exception
+    assert not fresh.error
+    trainer = fresh.session_state["train_run"]["runs"]["A"]
+    assert trainer.steps == 30
+    assert trainer.config.lr == 0.01
+    assert fresh.session_state["tr_lr"] == 0.01
+    np.testing.assert_array_equal(trainer.params["W1"], weights)
+    _button(fresh, "Step").click().run()
+    assert fresh.session_state["train_run"]["runs"]["A"].steps == 40
+
+
+def test_a_bad_saved_run_shows_an_error_and_changes_nothing():
+    at = run_page("training")
+    _button(at, "Step").click().run()
+    bad = json.dumps({"config": {"pair": "nope"}, "n_classes": 3, "steps": 0, "params": {}})
+    at.file_uploader(key="tr_json").set_value(("run.json", bad.encode(), "application/json"))
+    at.run()
+    assert not at.exception
+    assert any("could not be loaded" in e.value for e in at.error)
+    assert _step(at) == 10
+    assert at.session_state["train_run"]["runs"]["A"].config.pair == "softmax_ce"

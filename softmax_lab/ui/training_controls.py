@@ -323,8 +323,12 @@ def pause():
 
 
 def step(k=10):
-    for trainer in st.session_state[RUN]["runs"].values():
-        trainer.step(k)
+    run = st.session_state[RUN]
+    t0, ran = time.perf_counter(), 0
+    for trainer in run["runs"].values():
+        ran += trainer.step(k)
+    elapsed = time.perf_counter() - t0
+    run["rate"] = ran / len(run["runs"]) / elapsed if elapsed > 0 else 0.0
 
 
 def reset():

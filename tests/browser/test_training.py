@@ -50,3 +50,28 @@ def test_start_pause_reset(browser, server, page):
     settle(page)
     assert _step(page) == 0
     assert exceptions(page) == []
+
+
+def test_compare_mode_trains_both_runs_on_shared_axes(browser, server, page):
+    open_page(page, f"{server.url}/training")
+    page.get_by_text("Compare with a second run", exact=True).click()
+    settle(page)
+    page.get_by_role("button", name="Step", exact=True).click()
+    settle(page)
+    assert _step(page) == 10
+    traces = page.evaluate(
+        """() => {
+            const sel = "[data-testid='stPlotlyChart'] .js-plotly-plot";
+            const curves = [...document.querySelectorAll(sel)].find(
+                c => (c.layout.annotations || []).some(a => a.text === 'loss'));
+            return curves._fullData.filter(t => t.xaxis === 'x' && t.yaxis === 'y')
+                .map(t => [t.name, t.x[t.x.length - 1]]);
+        }"""
+    )
+    assert len(traces) == 2
+    assert traces[0][0].startswith("A:") and traces[1][0].startswith("B:")
+    assert [last for _, last in traces] == [10, 10]  # both curves reach step 10
+    total, drawn = charts(page)
+    assert drawn == total == 5  # curves, two regions, two confusion matrices
+    assert exceptions(page) == []
+    screenshot(page, "training-compare")
