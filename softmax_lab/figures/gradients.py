@@ -11,6 +11,7 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 
+from softmax_lab.activations import sigmoid, softmax
 from softmax_lab.figures.style import COLORS, DIVERGING, plain, plain_all
 
 BASE_LAYOUT = {
@@ -234,9 +235,7 @@ def pair_latex(key, u, y, k, class_name, max_terms=4):
     u (C,) are the logits fed to the pair (z / T), y (C,) the targets, k the class whose
     gradient entry is written out. The last number of each string is the value.
     """
-    a = 1.0 / (1.0 + np.exp(-np.clip(u, -700, 700)))  # sigmoid, clipped: no overflow
-    shifted = u - u.max()
-    p = np.exp(shifted) / np.exp(shifted).sum()
+    a, p = sigmoid(u), softmax(u)
     nm = _name(class_name)
     labelled = np.flatnonzero(y != 0)[:max_terms]
     lhs = rf"\frac{{\partial L}}{{\partial u_{{\text{{{nm}}}}}}}"
