@@ -1,15 +1,22 @@
 """Row reductions that stay fast when the class axis is short.
 
-NumPy reduces a short contiguous last axis (C of about 10) several times slower
-than it streams memory. For such rows the maximum is taken column by column and
-the sum as a matrix product with a vector of ones (BLAS); other shapes use the
-plain reductions. Results are the same: the maximum exactly, the sum to rounding.
+NumPy reduces a short contiguous last axis (C of about 10) with a fixed cost per
+row, several times slower than it streams memory; broadcasting an (N, 1) column
+over such rows costs the same. So a moderate batch of short rows is best worked on
+as a (C, N) copy, classes first (``classes_first``), and a tall one, which would
+not fit in cache twice, takes its maximum column by column (C vectorised calls, no
+copy) and its sum as a matrix product with a vector of ones (BLAS). Other shapes
+use the plain reductions. Results are the same: the maximum exactly, the sum to
+rounding.
 """
+
+import functools
 
 import numpy as np
 
 SHORT = 32  # classes at most
-TALL = 2000  # rows at least, for the column-by-column maximum to pay off
+MODERATE = 16  # rows at least, for the (C, N) copy to pay off
+TALL = 4096  # rows at least, for the column loop to beat the (C, N) copy
 
 
 def _short_rows(z, axis):
@@ -21,10 +28,35 @@ def _short_rows(z, axis):
     )
 
 
+def classes_first(z, axis):
+    """Whether (N, C) ``z`` is faster to work on as a (C, N) copy: C ≤ 32, 16 ≤ N < 4096.
+
+    Examples
+    --------
+    >>> classes_first(np.zeros((200, 10)), -1), classes_first(np.zeros((200, 1000)), -1)
+    (True, False)
+    """
+    return _short_rows(z, axis) and MODERATE <= z.shape[0] < TALL
+
+
+@functools.lru_cache(maxsize=64)
+def _ones(C, dtype):
+    ones = np.ones(C, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
+
+
 def row_max(z, axis=-1):
-    """max over ``axis`` with the axis kept (keepdims=True); NaN propagates."""
+    """max over ``axis`` with the axis kept (keepdims=True); NaN propagates.
+
+    Examples
+    --------
+    >>> row_max(np.array([[1.0, 5.0], [np.nan, 0.0]]))
+    array([[ 5.],
+           [nan]])
+    """
     if not _short_rows(z, axis) or z.shape[0] < TALL:
-        return np.max(z, axis=axis, keepdims=True)
+        return np.maximum.reduce(z, axis=axis, keepdims=True)
     top = z[:, 0].copy()
     for j in range(1, z.shape[1]):
         np.maximum(top, z[:, j], out=top)
@@ -32,7 +64,14 @@ def row_max(z, axis=-1):
 
 
 def row_sum(z, axis=-1):
-    """sum over ``axis`` with the axis kept (keepdims=True)."""
+    """sum over ``axis`` with the axis kept (keepdims=True).
+
+    Examples
+    --------
+    >>> row_sum(np.array([[1.0, 5.0], [2.0, 0.5]]))
+    array([[6. ],
+           [2.5]])
+    """
     if not _short_rows(z, axis) or not z.flags.c_contiguous:
-        return np.sum(z, axis=axis, keepdims=True)
-    return (z @ np.ones(z.shape[1], dtype=z.dtype))[:, None]
+        return np.add.reduce(z, axis=axis, keepdims=True)
+    return (z @ _ones(z.shape[1], z.dtype))[:, None]

@@ -43,9 +43,9 @@ def check_reduction(reduction):
 def reduce_rows(per_row, reduction):
     """Apply a reduction to per-row values (N,): mean over N, sum, or none."""
     if reduction == "mean":
-        return float(per_row.mean())
+        return float(np.add.reduce(per_row, axis=None)) / per_row.size if per_row.size else np.nan
     if reduction == "sum":
-        return float(per_row.sum())
+        return float(np.add.reduce(per_row, axis=None))
     return per_row
 
 

@@ -12,32 +12,46 @@ float16 and float32 keep their dtype.
 
 import numpy as np
 
-from softmax_lab._rows import row_max, row_sum
+from softmax_lab._rows import classes_first, row_max, row_sum
 from softmax_lab._validate import as_float_array, check_axis, check_temperature
 
 
 def _shifted(z, axis, temperature):
-    """(z − max z) / T along ``axis``, with the +inf rows mapped to their limit."""
+    """(z − max z) / T along ``axis`` in a fresh array, with the +inf rows at their limit.
+
+    Returns the array, its class axis and whether it is transposed: a moderate
+    batch of short rows comes back as a (C, N) copy, classes first, so that every
+    later step runs along the long axis (see ``_rows``). ``_restore`` undoes it.
+    """
     z = as_float_array(z)
     check_axis(z, axis)
     t = check_temperature(temperature)
+    flipped = classes_first(z, axis)
+    if flipped:
+        z, axis = z.T.copy(), 0
     top = row_max(z, axis)
+    # +inf − +inf -> NaN, fixed below; a gap past the float max -> −inf; a quotient
+    # past the dtype's range is the −inf the T -> 0 limit asks for.
     with np.errstate(invalid="ignore", over="ignore"):
-        s = z - top  # +inf − +inf -> NaN, fixed below; a gap past the float max -> −inf
-    if (top == np.inf).any():
-        s = np.where(top == np.inf, np.where(np.isposinf(z), 0.0, -np.inf), s).astype(z.dtype)
-    if t != 1.0:
-        # Divide in float64, where any T in [1e-300, 1e300] is representable; a quotient
-        # past the dtype's range is the −inf the limit asks for.
-        with np.errstate(over="ignore"):
+        s = np.subtract(z, top, out=z if flipped else None)
+        if np.fmax.reduce(top, axis=None) == np.inf:  # fmax: a NaN row cannot hide it
+            # A row whose max is +inf holds no NaN, so its NaNs are exactly its +infs.
+            s = np.where(top == np.inf, np.where(np.isnan(s), 0.0, -np.inf), s)
+            s = s.astype(z.dtype)
+        if t != 1.0:  # divide in float64, where any T in [1e-300, 1e300] is representable
             s = np.divide(s, t, dtype=np.float64).astype(z.dtype, copy=False)
-    return s
+    return s, axis, flipped
+
+
+def _restore(s, flipped):
+    """``s`` back in the caller's (N, C) layout, C-contiguous, if ``_shifted`` flipped it."""
+    return s.T.copy() if flipped else s
 
 
 def _row_total(e, axis):
     """Σ e along ``axis`` (kept); float16 accumulates in float32 so long rows cannot overflow."""
     if e.dtype == np.float16:
-        return np.sum(e, axis=axis, keepdims=True, dtype=np.float32)
+        return np.add.reduce(e, axis=axis, keepdims=True, dtype=np.float32)
     return row_sum(e, axis)
 
 
@@ -101,11 +115,11 @@ def softmax(z, axis=-1, temperature=1.0):
     >>> softmax(np.array([-np.inf, 0.0, 0.0]))
     array([0. , 0.5, 0.5])
     """
-    s = _shifted(z, axis, temperature)
+    s, axis, flipped = _shifted(z, axis, temperature)
     with np.errstate(invalid="ignore"):  # only a row of all −inf: 0/0 -> NaN
         np.exp(s, out=s)
-        s /= _row_total(s, axis)
-    return s
+        np.divide(s, _row_total(s, axis), out=s)
+    return _restore(s, flipped)
 
 
 def log_softmax(z, axis=-1, temperature=1.0):
@@ -133,10 +147,10 @@ def log_softmax(z, axis=-1, temperature=1.0):
     >>> log_softmax(np.array([1000.0, 0.0, 0.0, 0.0]))
     array([    0., -1000., -1000., -1000.])
     """
-    s = _shifted(z, axis, temperature)
+    s, axis, flipped = _shifted(z, axis, temperature)
     with np.errstate(invalid="ignore", divide="ignore"):
         s -= np.log(_row_total(np.exp(s), axis)).astype(s.dtype)
-    return s
+    return _restore(s, flipped)
 
 
 def naive_softmax(z, axis=-1):

@@ -14,7 +14,15 @@ from softmax_lab._validate import (
     grad_scale,
     reduce_rows,
 )
-from softmax_lab.activations import _shifted, log_sigmoid, log_softmax, sigmoid, softmax
+from softmax_lab.activations import (
+    _restore,
+    _row_total,
+    _shifted,
+    log_sigmoid,
+    log_softmax,
+    sigmoid,
+    softmax,
+)
 
 
 def _targets(logits, y, axis, label_smoothing):
@@ -43,15 +51,32 @@ def _targets(logits, y, axis, label_smoothing):
 
 
 def _class_indices(logits, y, axis, label_smoothing):
-    """``y`` as validated class indices (N,) when the fast gather path applies, else None."""
+    """``y`` as validated class indices (N,) when the fast gather path applies, else None.
+
+    The path takes integer class indices of shape (N,) for (N, C) logits with the
+    classes last and no smoothing.
+    """
     y = np.asarray(y)
     if label_smoothing or logits.ndim != 2 or axis not in (-1, 1) or y.dtype.kind not in "iu":
         return None
     if y.shape != (logits.shape[0],):
         return None
-    if y.size and (y.min() < 0 or y.max() >= logits.shape[1]):
-        raise ValueError(f"y holds class indices outside 0 … {logits.shape[1] - 1}")
+    y = y.astype(np.intp, copy=False)
+    C = logits.shape[1]
+    # As unsigned, a negative index wraps past C, so one maximum checks both bounds.
+    if y.size and np.maximum.reduce(y.view(np.uintp)) >= C:
+        raise ValueError(f"y holds class indices outside 0 … {C - 1}")
     return y
+
+
+def _target_positions(y, shape, flipped):
+    """Flat positions of the entries (n, y_n) in a C-contiguous (N, C) array of ``shape``,
+    or in its (C, N) transpose when ``flipped``."""
+    if flipped:
+        N = shape[1]
+        return y * N + np.arange(N)
+    N, C = shape
+    return np.arange(0, N * C, C) + y
 
 
 def _prepare(logits, y, axis, reduction, label_smoothing):
@@ -98,11 +123,12 @@ def cross_entropy(logits, y, axis=-1, reduction="mean", label_smoothing=0.0):
     check_reduction(reduction)
     idx = _class_indices(logits, y, axis, label_smoothing)
     if idx is not None:  # gather: −log softmax(z)_y = log Σ exp(s) − s_y with s = z − max z
-        s = _shifted(logits, axis, 1.0)
-        s_y = s[np.arange(idx.size), idx]
+        s, axis, flipped = _shifted(logits, axis, 1.0)
+        s = np.ascontiguousarray(s)
+        s_y = s.ravel().take(_target_positions(idx, s.shape, flipped))
         with np.errstate(divide="ignore"):
-            lse = np.log(row_sum(np.exp(s, out=s), axis))[:, 0]
-        return reduce_rows(lse - s_y, reduction)
+            lse = np.log(row_sum(np.exp(s, out=s), axis)).ravel()
+        return reduce_rows(np.subtract(lse, s_y, out=lse), reduction)
     logits, y = _prepare(logits, y, axis, reduction, label_smoothing)
     logp = log_softmax(logits, axis=axis)
     with np.errstate(invalid="ignore"):
@@ -135,17 +161,18 @@ def cross_entropy_grad(logits, y, axis=-1, reduction="mean", label_smoothing=0.0
     logits = as_float_array(logits, "logits")
     check_axis(logits, axis, "logits")
     check_reduction(reduction)
+    scale = grad_scale(max(1, logits.size // logits.shape[axis]), reduction)
     idx = _class_indices(logits, y, axis, label_smoothing)
-    if idx is not None:  # one-hot rows sum to 1: softmax(z) − y, built in place
-        grad = softmax(logits, axis=axis)
-        grad[np.arange(idx.size), idx] -= 1.0
-    else:
-        logits, y = _prepare(logits, y, axis, reduction, label_smoothing)
-        grad = softmax(logits, axis=axis) * np.sum(y, axis=axis, keepdims=True) - y
-    n_rows = max(1, logits.size // logits.shape[axis])
-    if reduction == "mean":
-        grad *= grad_scale(n_rows, reduction)
-    return grad
+    if idx is not None:  # one-hot rows sum to 1: (softmax(z) − y)·scale, built in place
+        grad, axis, flipped = _shifted(logits, axis, 1.0)
+        grad = np.ascontiguousarray(grad)
+        with np.errstate(invalid="ignore"):  # only a row of all −inf: 0/0 -> NaN
+            np.exp(grad, out=grad)
+            np.divide(grad, _row_total(grad, axis) / scale, out=grad)
+        grad.ravel()[_target_positions(idx, grad.shape, flipped)] -= scale  # ravel is a view
+        return _restore(grad, flipped)
+    logits, y = _prepare(logits, y, axis, reduction, label_smoothing)
+    return (softmax(logits, axis=axis) * np.sum(y, axis=axis, keepdims=True) - y) * scale
 
 
 def _bce_terms(logits, y):
