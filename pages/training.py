@@ -40,16 +40,19 @@ run = st.session_state[tc.RUN]
 
 
 # -- live view -------------------------------------------------------------------------
+# Two fragments: the progress and the curves redraw on every tick; the regions and the
+# confusion matrix change slowly and redraw about once a second, so the browser has
+# time left for the user's clicks.
 run["interval"] = tc.tick_interval(run["running"])
 
 
 @st.fragment(run_every=run["interval"])
-def live_view():
+def live_curves():
     run = st.session_state[tc.RUN]
     if run["running"]:
         tc.tick(run)
         if not run["running"] or tc.interval_drifted(run):
-            st.rerun(scope="app")  # stopped, or the server got busier: re-arm the timer
+            st.rerun(scope="app")  # stopped, or the server got busier: re-arm the timers
     step, max_steps = tc.steps(run), max(t.config.max_steps for t in run["runs"].values())
     status = "running" if run["running"] else "paused"
     st.progress(
@@ -59,14 +62,19 @@ def live_view():
     for label, trainer in run["runs"].items():
         if trainer.stopped_reason:
             st.info(f"{label}: stopped: {trainer.stopped_reason}", icon=":material/stop_circle:")
-    runs = run["runs"]
     figs = run.setdefault("figures", {})  # built once per run, refreshed in place
-    histories = {label: t.history_arrays() for label, t in runs.items()}
+    histories = {label: t.history_arrays() for label, t in run["runs"].items()}
     if "curves" in figs:
         refresh_curves(figs["curves"], histories)
     else:
         figs["curves"] = curves_figure(histories)
     st.plotly_chart(figs["curves"], key="curves")
+
+
+@st.fragment(run_every=tc.slow_interval(run["running"]))
+def live_regions():
+    run = st.session_state[tc.RUN]
+    runs, figs = run["runs"], run.setdefault("figures", {})
     # One run: regions beside its confusion matrix. Two: one column each, regions above.
     cols = st.columns([3, 2]) if len(runs) == 1 else st.columns(len(runs))
     for i, (label, trainer) in enumerate(runs.items()):
@@ -87,7 +95,8 @@ def live_view():
         )
 
 
-live_view()
+live_curves()
+live_regions()
 
 # -- export and load -------------------------------------------------------------------
 with st.expander("Export or load a run"):

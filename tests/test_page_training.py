@@ -4,7 +4,8 @@ import json
 
 import numpy as np
 
-from tests.page_harness import run_page
+from softmax_lab.figures.training import CURVE_PANELS, CURVE_POINTS
+from tests.page_harness import decode_array, plotly_figures, run_page
 
 
 def _button(at, label):
@@ -144,3 +145,25 @@ def test_a_bad_saved_run_shows_an_error_and_changes_nothing():
     assert any("could not be loaded" in e.value for e in at.error)
     assert _step(at) == 10
     assert at.session_state["train_run"]["runs"]["A"].config.pair == "softmax_ce"
+
+
+def test_long_histories_are_drawn_thinned_to_every_kth_row_and_the_last():
+    at = run_page("training")
+    trainer = at.session_state["train_run"]["runs"]["A"]
+    trainer.step(15_000)  # the history holds more rows than a curve draws
+    _button(at, "Step").click().run()
+    gold = trainer.history_arrays()
+    assert len(gold["step"]) > CURVE_POINTS
+    curves = next(f for f in plotly_figures(at) if len(f["data"]) == len(CURVE_PANELS))
+    for trace, (metric, *_) in zip(curves["data"], CURVE_PANELS, strict=True):
+        x, y = decode_array(trace["x"]), decode_array(trace["y"])
+        assert len(x) <= CURVE_POINTS
+        assert x[0] == gold["step"][0] and x[-1] == gold["step"][-1]  # first and last kept
+        rows = np.searchsorted(gold["step"], x)
+        np.testing.assert_array_equal(gold["step"][rows], x)  # only recorded rows
+        mine, ref = y, gold[metric][rows]
+        if metric == "grad_norm":
+            ref = np.maximum(ref, 1e-300)
+        np.testing.assert_array_equal(mine, ref)
+        gaps = np.diff(rows)
+        assert np.all(gaps[:-1] == gaps[0]) and 0 < gaps[-1] <= gaps[0]  # every k-th row

@@ -52,6 +52,18 @@ def _tint(hex_color, amount):
     return "rgb({:.0f},{:.0f},{:.0f})".format(*mixed)
 
 
+CURVE_POINTS = 400  # per trace: a 600-pixel panel shows no more, and the browser draws less
+
+
+def _thinned(history, max_points=CURVE_POINTS):
+    """Every k-th row of a history (always keeping the last), at most ``max_points`` rows."""
+    n = len(history["step"])
+    if n <= max_points:
+        return history
+    keep = np.unique(np.append(np.arange(0, n, -(-n // max_points))[: max_points - 1], n - 1))
+    return {name: values[keep] for name, values in history.items()}
+
+
 CURVE_PANELS = (  # metric, row, col, dash
     ("loss", 1, 1, None),
     ("train_acc", 1, 2, None),
@@ -65,7 +77,8 @@ CURVE_PANELS = (  # metric, row, col, dash
 def curves_figure(histories):
     """Loss, accuracy, gradient norm and saturation against step, for one or two runs.
 
-    ``histories`` maps a run's label to its ``Trainer.history_arrays()``.
+    ``histories`` maps a run's label to its ``Trainer.history_arrays()``; each is
+    drawn with at most ``CURVE_POINTS`` points (every k-th row and the last).
     """
     fig = make_subplots(
         rows=2,
@@ -79,6 +92,7 @@ def curves_figure(histories):
         vertical_spacing=0.16,
     )
     for i, (label, h) in enumerate(histories.items()):
+        h = _thinned(h)
         for metric, row, col, dash in CURVE_PANELS:
             y = np.maximum(h[metric], 1e-300) if metric == "grad_norm" else h[metric]
             fig.add_scatter(
@@ -132,7 +146,7 @@ def refresh_curves(fig, histories):
     """Put new histories into a ``curves_figure`` built for the same runs; returns ``fig``."""
     traces = iter(fig.data)
     with fig.batch_update():
-        for h in histories.values():
+        for h in map(_thinned, histories.values()):
             for metric, *_ in CURVE_PANELS:
                 y = np.maximum(h[metric], 1e-300) if metric == "grad_norm" else h[metric]
                 next(traces).update(x=h["step"], y=y)
