@@ -24,7 +24,7 @@ def _short_rows(z, axis):
         z.ndim == 2
         and axis in (-1, 1)
         and z.shape[1] <= SHORT
-        and z.dtype in (np.float32, np.float64)
+        and z.dtype.char in "fd"  # float32, float64
     )
 
 
@@ -44,6 +44,20 @@ def _ones(C, dtype):
     ones = np.ones(C, dtype=dtype)
     ones.flags.writeable = False
     return ones
+
+
+@functools.lru_cache(maxsize=64)
+def steps(stop, step=1):
+    """``np.arange(0, stop, step)`` as intp, cached read-only (row offsets for gathers).
+
+    Examples
+    --------
+    >>> steps(9, 3)
+    array([0, 3, 6])
+    """
+    offsets = np.arange(0, stop, step, dtype=np.intp)
+    offsets.flags.writeable = False
+    return offsets
 
 
 def row_max(z, axis=-1):

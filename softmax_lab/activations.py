@@ -15,6 +15,10 @@ import numpy as np
 from softmax_lab._rows import classes_first, row_max, row_sum
 from softmax_lab._validate import as_float_array, check_axis, check_temperature
 
+# The warnings NumPy gives on the way to the limits this module documents: inf − inf
+# in a +inf row, a gap past the float max, 0/0 and log 0 in a row of all −inf.
+LIMITS = {"invalid": "ignore", "over": "ignore", "divide": "ignore"}
+
 
 def _shifted(z, axis, temperature):
     """(z − max z) / T along ``axis`` in a fresh array, with the +inf rows at their limit.
@@ -22,6 +26,7 @@ def _shifted(z, axis, temperature):
     Returns the array, its class axis and whether it is transposed: a moderate
     batch of short rows comes back as a (C, N) copy, classes first, so that every
     later step runs along the long axis (see ``_rows``). ``_restore`` undoes it.
+    Call it under ``np.errstate(**LIMITS)``: one context per public call is cheaper.
     """
     z = as_float_array(z)
     check_axis(z, axis)
@@ -32,14 +37,12 @@ def _shifted(z, axis, temperature):
     top = row_max(z, axis)
     # +inf − +inf -> NaN, fixed below; a gap past the float max -> −inf; a quotient
     # past the dtype's range is the −inf the T -> 0 limit asks for.
-    with np.errstate(invalid="ignore", over="ignore"):
-        s = np.subtract(z, top, out=z if flipped else None)
-        if np.fmax.reduce(top, axis=None) == np.inf:  # fmax: a NaN row cannot hide it
-            # A row whose max is +inf holds no NaN, so its NaNs are exactly its +infs.
-            s = np.where(top == np.inf, np.where(np.isnan(s), 0.0, -np.inf), s)
-            s = s.astype(z.dtype)
-        if t != 1.0:  # divide in float64, where any T in [1e-300, 1e300] is representable
-            s = np.divide(s, t, dtype=np.float64).astype(z.dtype, copy=False)
+    s = np.subtract(z, top, out=z if flipped else None)
+    if np.fmax.reduce(top, axis=None) == np.inf:  # fmax: a NaN row cannot hide it
+        # A row whose max is +inf holds no NaN, so its NaNs are exactly its +infs.
+        s = np.where(top == np.inf, np.where(np.isnan(s), 0.0, -np.inf), s).astype(z.dtype)
+    if t != 1.0:  # divide in float64, where any T in [1e-300, 1e300] is representable
+        s = np.divide(s, t, dtype=np.float64).astype(z.dtype, copy=False)
     return s, axis, flipped
 
 
@@ -115,8 +118,8 @@ def softmax(z, axis=-1, temperature=1.0):
     >>> softmax(np.array([-np.inf, 0.0, 0.0]))
     array([0. , 0.5, 0.5])
     """
-    s, axis, flipped = _shifted(z, axis, temperature)
-    with np.errstate(invalid="ignore"):  # only a row of all −inf: 0/0 -> NaN
+    with np.errstate(**LIMITS):
+        s, axis, flipped = _shifted(z, axis, temperature)
         np.exp(s, out=s)
         np.divide(s, _row_total(s, axis), out=s)
     return _restore(s, flipped)
@@ -147,8 +150,8 @@ def log_softmax(z, axis=-1, temperature=1.0):
     >>> log_softmax(np.array([1000.0, 0.0, 0.0, 0.0]))
     array([    0., -1000., -1000., -1000.])
     """
-    s, axis, flipped = _shifted(z, axis, temperature)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(**LIMITS):
+        s, axis, flipped = _shifted(z, axis, temperature)
         s -= np.log(_row_total(np.exp(s), axis)).astype(s.dtype)
     return _restore(s, flipped)
 

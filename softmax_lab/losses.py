@@ -6,7 +6,7 @@ classes, ``"sum"`` sums over rows, ``"none"`` returns the per-row values (N,).
 
 import numpy as np
 
-from softmax_lab._rows import row_sum
+from softmax_lab._rows import row_sum, steps
 from softmax_lab._validate import (
     as_float_array,
     check_axis,
@@ -15,6 +15,7 @@ from softmax_lab._validate import (
     reduce_rows,
 )
 from softmax_lab.activations import (
+    LIMITS,
     _restore,
     _row_total,
     _shifted,
@@ -74,9 +75,9 @@ def _target_positions(y, shape, flipped):
     or in its (C, N) transpose when ``flipped``."""
     if flipped:
         N = shape[1]
-        return y * N + np.arange(N)
+        return y * N + steps(N)
     N, C = shape
-    return np.arange(0, N * C, C) + y
+    return steps(N * C, C) + y
 
 
 def _prepare(logits, y, axis, reduction, label_smoothing):
@@ -123,12 +124,12 @@ def cross_entropy(logits, y, axis=-1, reduction="mean", label_smoothing=0.0):
     check_reduction(reduction)
     idx = _class_indices(logits, y, axis, label_smoothing)
     if idx is not None:  # gather: −log softmax(z)_y = log Σ exp(s) − s_y with s = z − max z
-        s, axis, flipped = _shifted(logits, axis, 1.0)
-        s = np.ascontiguousarray(s)
-        s_y = s.ravel().take(_target_positions(idx, s.shape, flipped))
-        with np.errstate(divide="ignore"):
+        with np.errstate(**LIMITS):  # and a loss past the float max is reported as inf
+            s, axis, flipped = _shifted(logits, axis, 1.0)
+            s = np.ascontiguousarray(s)
+            s_y = s.ravel().take(_target_positions(idx, s.shape, flipped))
             lse = np.log(row_sum(np.exp(s, out=s), axis)).ravel()
-        return reduce_rows(np.subtract(lse, s_y, out=lse), reduction)
+            return reduce_rows(np.subtract(lse, s_y, out=lse), reduction)
     logits, y = _prepare(logits, y, axis, reduction, label_smoothing)
     logp = log_softmax(logits, axis=axis)
     with np.errstate(invalid="ignore"):
@@ -164,9 +165,9 @@ def cross_entropy_grad(logits, y, axis=-1, reduction="mean", label_smoothing=0.0
     scale = grad_scale(max(1, logits.size // logits.shape[axis]), reduction)
     idx = _class_indices(logits, y, axis, label_smoothing)
     if idx is not None:  # one-hot rows sum to 1: (softmax(z) − y)·scale, built in place
-        grad, axis, flipped = _shifted(logits, axis, 1.0)
-        grad = np.ascontiguousarray(grad)
-        with np.errstate(invalid="ignore"):  # only a row of all −inf: 0/0 -> NaN
+        with np.errstate(**LIMITS):
+            grad, axis, flipped = _shifted(logits, axis, 1.0)
+            grad = np.ascontiguousarray(grad)
             np.exp(grad, out=grad)
             np.divide(grad, _row_total(grad, axis) / scale, out=grad)
         grad.ravel()[_target_positions(idx, grad.shape, flipped)] -= scale  # ravel is a view
