@@ -115,7 +115,11 @@ def run():
                         "note": f"{ms / floor:.2f}× the floor",
                     }
                 )
-            rows.extend(_training(browser, server))
+            try:  # a failure here must not lose the round trips above
+                rows.extend(_training(browser, server))
+            except Exception as exc:
+                note = f"{type(exc).__name__}: {exc}"[:300]
+                rows.append({"section": "training page", "name": "failed", "note": note})
         finally:
             server.stop()
         browser.close()

@@ -22,14 +22,15 @@ def _open_running(browser, server, max_steps=100_000):
     from tests.browser.harness import open_page, settle
 
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.set_default_timeout(60_000)
-    open_page(page, f"{server.url}/training", timeout_ms=60_000)
+    page.set_default_timeout(180_000)
+    open_page(page, f"{server.url}/training", timeout_ms=180_000)
     box = page.get_by_label("Maximum steps")
     box.fill(str(max_steps))
     box.press("Enter")
-    settle(page, 60_000)
+    settle(page, 180_000)
     page.get_by_role("button", name="Start", exact=True).click()
-    page.locator(PROGRESS).get_by_text("running").wait_for()
+    # Ten Chromium renderers share the server's cores here, so a page can take long.
+    page.locator(PROGRESS).get_by_text("running").wait_for(timeout=180_000)
     return page
 
 

@@ -295,7 +295,11 @@ def _session_id():
 
 
 def tick_interval(running):
-    """Seconds between live updates: 0.15 s alone, longer while many sessions train."""
+    """Seconds between live updates: 0.15 s alone, times the number of sessions training.
+
+    The server then sends about the same number of updates per second however many
+    people train at once, and each tick stays light.
+    """
     if not running:
         return None
     now = time.monotonic()
@@ -305,7 +309,7 @@ def tick_interval(running):
             if now - seen > 3.0:
                 del _TRAINING[sid]
         busy = len(_TRAINING)
-    return TICK_SECONDS * max(1.0, busy / 2)
+    return TICK_SECONDS * max(1, busy)
 
 
 def slow_interval(running):

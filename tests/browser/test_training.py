@@ -22,11 +22,21 @@ def _curve_points(page):
     )
 
 
+REGIONS = """() => {
+    const sel = "[data-testid='stPlotlyChart'] .js-plotly-plot";
+    const regions = [...document.querySelectorAll(sel)].find(
+        c => c._fullData.length > 1 && c._fullData[0].type === 'heatmap');
+    return regions ? JSON.stringify(regions._fullData[0].z) : null;
+}"""
+
+
 def test_start_pause_reset(browser, server, page):
     # Slower learning so the run lasts beyond the test.
     open_page(page, f"{server.url}/training")
     assert _step(page) == 0
     before_points = _curve_points(page)
+    before_regions = page.evaluate(REGIONS)
+    assert before_regions
     page.get_by_role("button", name="Start", exact=True).click()
     page.wait_for_function(
         """() => /step ([1-9][\\d,]*)/.test(
@@ -36,6 +46,10 @@ def test_start_pause_reset(browser, server, page):
     running_step = _step(page)
     assert running_step > 0
     assert _curve_points(page) > before_points
+    # The regions redraw on their own, slower timer while the run goes on.
+    page.wait_for_function(
+        f"(before) => ({REGIONS})() !== before", arg=before_regions, timeout=10_000
+    )
     page.get_by_role("button", name="Pause", exact=True).click()
     settle(page)
     paused = _step(page)
