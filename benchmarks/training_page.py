@@ -58,7 +58,7 @@ def run(browser, server, rss_mib):
     page.evaluate("() => { window.__updates = []; }")
     t0 = page.evaluate("() => performance.now()")
     page.get_by_role("button", name="Pause", exact=True).click()
-    page.wait_for_timeout(2500)
+    page.wait_for_timeout(4000)
     changes = page.evaluate("() => window.__updates")
     stepping = [t for t, text in changes if text and "running" in text]
     latency = (max(stepping) - t0) / 1000 if stepping else 0.0

@@ -14,7 +14,7 @@ from softmax_lab.figures.gradients import (
     sweep_figure,
 )
 from softmax_lab.pairs import PAIRS
-from softmax_lab.ui import editors, share, state
+from softmax_lab.ui import editors, sections, share, state
 from softmax_lab.ui.frame import require_frame
 from softmax_lab.ui.ranges import points_input, range_input
 from softmax_lab.ui.text import md
@@ -58,114 +58,107 @@ def finite_difference_error(pair, u, y, grad, idx):
     return float(np.abs(sl.numerical_gradient(loss, u[idx]) - grad[idx]).max())
 
 
-# -- compute ---------------------------------------------------------------------------
+# -- compute: the row every section starts from ----------------------------------------
 losses = {k: float(p.row_loss(u, y)) for k, p in PAIRS.items()}
 grads = {k: p.row_grad(u, y) for k, p in PAIRS.items()}
-batch_losses = {k: float(sl.pair_loss(k, U, Y, "mean")) for k in PAIRS}
-batch_grads = {k: sl.pair_grad(k, U, Y, "mean") for k in PAIRS}  # (N, C), mean over N
 shown = shown_classes(grads, y)
-fd_idx = np.arange(ws.n_classes) if ws.n_classes <= MAX_FD_CLASSES else shown[:MAX_FD_CLASSES]
-fd_errors = {k: finite_difference_error(p, u, y, grads[k], fd_idx) for k, p in PAIRS.items()}
 
-# -- render: gradients per class -------------------------------------------------------
-st.markdown(
-    f"Every pair is fed the same logits **u = z / T** (T = {T:g}, the sidebar's temperature), "
-    f"so the gradients below are dL/du. Row {row + 1} of N = {ws.n_rows}; labels "
-    f"({ws.label_mode}) y = {md(np.round(y[shown], 4).tolist(), 200)}"
-    + (f" (the {len(shown)} classes shown)." if len(shown) < ws.n_classes else ".")
-)
-st.plotly_chart(
-    gradient_bars([names[i] for i in shown], {TITLES[k]: g[shown] for k, g in grads.items()}),
-    key="grad_bars",
-)
-if len(shown) < ws.n_classes:
-    st.caption(
-        f"C = {ws.n_classes}: the bars show the labelled classes and the largest gradients, "
-        f"{len(shown)} classes in all."
-    )
-summary = pd.DataFrame(
-    {
-        "loss, this row": losses,
-        f"loss, mean over N = {ws.n_rows}": batch_losses,
-        "‖dL/du‖, this row": {k: float(np.linalg.norm(g)) for k, g in grads.items()},
-        "largest finite-difference error": {k: f"{e:.1e}" for k, e in fd_errors.items()},
-        "saturates": {k: PAIRS[k].saturates for k in PAIRS},
-    }
-).rename(index=TITLES)
-st.dataframe(summary, width="stretch")
-st.caption(
-    "softmax + CE gives a·Σy − y (a − y when y sums to 1): the classes are coupled, since "
-    "raising one logit lowers every other probability. sigmoid + BCE gives σ(u) − y, one "
-    "class at a time. The MSE pairs multiply by the output's derivative, which vanishes once "
-    "it saturates; the positive-only CE has no gradient at all where y = 0. The finite-"
-    "difference column compares each gradient with central differences (ε = 1e-6)"
-    + (f" on {len(fd_idx)} of the {ws.n_classes} classes." if len(fd_idx) < ws.n_classes else ".")
-)
 
-st.markdown("**The whole batch**: dL/dZ of the loss averaged over the N rows.")
-if ws.n_classes > MAX_HEATMAP_CLASSES:
-    st.info(
-        f"C = {ws.n_classes} is too wide for a readable heatmap (at most "
-        f"{MAX_HEATMAP_CLASSES} classes); the table below gives each row's gradient norm.",
-        icon=":material/grid_off:",
+# -- render: the open section ---------------------------------------------------------
+
+
+def per_class_section():
+    fd_idx = np.arange(ws.n_classes) if ws.n_classes <= MAX_FD_CLASSES else shown[:MAX_FD_CLASSES]
+    fd_errors = {k: finite_difference_error(p, u, y, grads[k], fd_idx) for k, p in PAIRS.items()}
+    batch_losses = {k: float(sl.pair_loss(k, U, Y, "mean")) for k in PAIRS}
+    st.markdown(
+        f"Every pair is fed the same logits **u = z / T** (T = {T:g}, the sidebar's temperature), "
+        f"so the gradients below are dL/du. Row {row + 1} of N = {ws.n_rows}; labels "
+        f"({ws.label_mode}) y = {md(np.round(y[shown], 4).tolist(), 200)}"
+        + (f" (the {len(shown)} classes shown)." if len(shown) < ws.n_classes else ".")
     )
-else:
     st.plotly_chart(
-        batch_heatmaps(
-            names,
-            {
-                "softmax + CE: (A − Y) / N": batch_grads["softmax_ce"],
-                "sigmoid + BCE: (σ(Z) − Y) / N": batch_grads["sigmoid_bce"],
-            },
-        ),
-        key="batch_grads",
+        gradient_bars([names[i] for i in shown], {TITLES[k]: g[shown] for k, g in grads.items()}),
+        key="grad_bars",
     )
-with st.expander("Per-row gradient norms for every pair"):
-    st.dataframe(
-        pd.DataFrame(
-            {TITLES[k]: np.linalg.norm(g, axis=1) for k, g in batch_grads.items()},
-            index=[f"row {i + 1}" for i in range(ws.n_rows)],
-        ),
-        width="stretch",
-    )
-
-with st.expander("Formulas with this row's numbers", expanded=False):
-    k_star = int(np.argmax(y)) if y.any() else 0
-    st.caption(f"Gradient entries are written out for class {md(names[k_star])} (k).")
-    for key, pair in PAIRS.items():
-        st.markdown(
-            f"**{pair.title}**: loss = {losses[key]:.6g}, "
-            f"‖dL/du‖ = {np.linalg.norm(grads[key]):.4g}"
+    if len(shown) < ws.n_classes:
+        st.caption(
+            f"C = {ws.n_classes}: the bars show the labelled classes and the largest gradients, "
+            f"{len(shown)} classes in all."
         )
-        st.latex(pair.formula + r"\qquad " + pair.grad_formula)
-        loss_tex, grad_tex = pair_latex(key, u, y, k_star, names[k_star])
-        st.latex(loss_tex + rf" = {losses[key]:.4g}")
-        st.latex(grad_tex)
+    summary = pd.DataFrame(
+        {
+            "loss, this row": losses,
+            f"loss, mean over N = {ws.n_rows}": batch_losses,
+            "‖dL/du‖, this row": {k: float(np.linalg.norm(g)) for k, g in grads.items()},
+            "largest finite-difference error": {k: f"{e:.1e}" for k, e in fd_errors.items()},
+            "saturates": {k: PAIRS[k].saturates for k in PAIRS},
+        }
+    ).rename(index=TITLES)
+    st.table(summary)
+    st.caption(
+        "softmax + CE gives a·Σy − y (a − y when y sums to 1): the classes are coupled, since "
+        "raising one logit lowers every other probability. sigmoid + BCE gives σ(u) − y, one "
+        "class at a time. The MSE pairs multiply by the output's derivative, which vanishes once "
+        "it saturates; the positive-only CE has no gradient at all where y = 0. The finite-"
+        "difference column compares each gradient with central differences (ε = 1e-6)"
+        + (
+            f" on {len(fd_idx)} of the {ws.n_classes} classes."
+            if len(fd_idx) < ws.n_classes
+            else "."
+        )
+    )
 
-# -- the positive-only cross-entropy --------------------------------------------------
-st.subheader("The positive-only cross-entropy pushes every output to 1")
-order = np.argsort(-y, kind="stable")[:MAX_DESCENT_CLASSES]
-shared = sweeps.gradient_descent("sigmoid_pos_ce", u, y, lr=1.0, steps=60, shared=True)
-direct = sweeps.gradient_descent("sigmoid_pos_ce", u, y, lr=1.0, steps=60, shared=False)
-st.plotly_chart(
-    descent_figure([names[i] for i in order], shared[:, order], direct[:, order], y[order]),
-    key="pos_ce_descent",
-)
-negatives = y == 0
-st.caption(
-    "−Σ y·log σ(u) has gradient −y(1 − σ(u)): zero wherever y = 0, so nothing ever pulls a "
-    "negative class down, while the labelled ones are pushed to 1. On the logits directly "
-    "(right) the negatives just stay put; through parameters shared by the outputs, as in "
-    "any network (left: a bias per class shared by the rows and one offset shared by all), "
-    "they rise with the positives. After 60 steps the smallest σ of a negative class is "
-    + (f"{shared[-1, negatives].min():.3f}" if negatives.any() else "n/a (no negatives)")
-    + ". BCE adds the (1 − y)·log(1 − σ) term that pulls them down."
-)
+    formulas, formulas_open = sections.lazy_expander(
+        "Formulas with this row's numbers", key="gradients_formulas"
+    )
+    if formulas_open:
+        with formulas:
+            k_star = int(np.argmax(y)) if y.any() else 0
+            st.caption(f"Gradient entries are written out for class {md(names[k_star])} (k).")
+            for key, pair in PAIRS.items():
+                st.markdown(
+                    f"**{pair.title}**: loss = {losses[key]:.6g}, "
+                    f"‖dL/du‖ = {np.linalg.norm(grads[key]):.4g}"
+                )
+                st.latex(pair.formula + r"\qquad " + pair.grad_formula)
+                loss_tex, grad_tex = pair_latex(key, u, y, k_star, names[k_star])
+                st.latex(loss_tex + rf" = {losses[key]:.4g}")
+                st.latex(grad_tex)
 
 
-# -- the sweep -------------------------------------------------------------------------
+def batch_section():
+    batch_grads = {k: sl.pair_grad(k, U, Y, "mean") for k in PAIRS}  # (N, C), mean over N
+    st.markdown("**The whole batch**: dL/dZ of the loss averaged over the N rows.")
+    if ws.n_classes > MAX_HEATMAP_CLASSES:
+        st.info(
+            f"C = {ws.n_classes} is too wide for a readable heatmap (at most "
+            f"{MAX_HEATMAP_CLASSES} classes); the table below gives each row's gradient norm.",
+            icon=":material/grid_off:",
+        )
+    else:
+        st.plotly_chart(
+            batch_heatmaps(
+                names,
+                {
+                    "softmax + CE: (A − Y) / N": batch_grads["softmax_ce"],
+                    "sigmoid + BCE: (σ(Z) − Y) / N": batch_grads["sigmoid_bce"],
+                },
+            ),
+            key="batch_grads",
+        )
+    with st.expander("Per-row gradient norms for every pair"):
+        st.dataframe(
+            pd.DataFrame(
+                {TITLES[k]: np.linalg.norm(g, axis=1) for k, g in batch_grads.items()},
+                index=[f"row {i + 1}" for i in range(ws.n_rows)],
+            ),
+            width="stretch",
+        )
+
+
 @st.fragment
-def logit_sweep_section(u, y, names):
+def sweep_section():
     st.subheader("Sweep one logit")
     c1, c2 = st.columns([2, 1])
     k = c1.selectbox(
@@ -192,65 +185,100 @@ def logit_sweep_section(u, y, names):
     )
 
 
-logit_sweep_section(u, y, names)
-
-# -- multi-label vs multi-class --------------------------------------------------------
-st.subheader("Multi-label vs multi-class")
-row_is_multi = ws.label_mode == "multi-hot" and (y > 0).sum() >= 2
-if row_is_multi:
-    multi, multi_names = y, names
-    st.caption(f"Using row {row + 1}'s multi-hot labels.")
-else:
-    multi, multi_names = np.array([1.0, 1.0, 0.0, 0.0]), ["c0", "c1", "c2", "c3"]
-    st.caption(
-        "This row is not multi-hot with two or more labels, so the example uses "
-        "y = [1, 1, 0, 0]. Pick multi-hot labels on the Probabilities page to use your own."
+def positive_only_section():
+    st.subheader("The positive-only cross-entropy pushes every output to 1")
+    order = np.argsort(-y, kind="stable")[:MAX_DESCENT_CLASSES]
+    shared = sweeps.gradient_descent("sigmoid_pos_ce", u, y, lr=1.0, steps=60, shared=True)
+    direct = sweeps.gradient_descent("sigmoid_pos_ce", u, y, lr=1.0, steps=60, shared=False)
+    st.plotly_chart(
+        descent_figure([names[i] for i in order], shared[:, order], direct[:, order], y[order]),
+        key="pos_ce_descent",
     )
-best = sweeps.multilabel_optimum(multi)
-m1, m2, m3 = st.columns(3)
-m1.metric("softmax + CE: minimum loss", f"{best['ce_min']:.4f}", help="Σy · H(y / Σy)")
-m2.metric("sigmoid + BCE: infimum", f"{best['bce_inf']:.4f}", help="Reached as |z| → ∞")
-m3.metric("labels Σy", f"{multi.sum():g}")
-st.dataframe(
-    pd.DataFrame(
-        {
-            "y": multi,
-            "best softmax a* = y / Σy": best["softmax"],
-            "best sigmoids σ → y": best["sigmoid"],
-            "CE gradient a*·Σy − y": best["grad_at_optimum"],
-            "a* − y (not the gradient)": best["a_minus_y"],
-        },
-        index=multi_names,
-    ).head(MAX_BARS),
-    width="stretch",
-)
-st.markdown(
-    f"Softmax must split one unit of mass over the {int(multi.sum())} labels, so the best "
-    f"it can do is a = y/Σy and CE bottoms out at Σy·H(y/Σy) = **{best['ce_min']:.4f}** (> 0 "
-    "for two or more labels). There the gradient a·Σy − y is exactly 0, although a − y "
-    "(the formula for labels that sum to 1) is not. Sigmoids treat each label on its own: "
-    "σ can approach every y and BCE approaches 0. **Use softmax + CE when exactly one class "
-    "is true (multi-class), sigmoid + BCE when any number can be (multi-label).**"
-)
+    negatives = y == 0
+    st.caption(
+        "−Σ y·log σ(u) has gradient −y(1 − σ(u)): zero wherever y = 0, so nothing ever pulls a "
+        "negative class down, while the labelled ones are pushed to 1. On the logits directly "
+        "(right) the negatives just stay put; through parameters shared by the outputs, as in "
+        "any network (left: a bias per class shared by the rows and one offset shared by all), "
+        "they rise with the positives. After 60 steps the smallest σ of a negative class is "
+        + (f"{shared[-1, negatives].min():.3f}" if negatives.any() else "n/a (no negatives)")
+        + ". BCE adds the (1 − y)·log(1 − σ) term that pulls them down."
+    )
 
-st.subheader("The double-softmax mistake")
-wrong_loss, wrong_grad = sweeps.double_softmax(u, y)
-floor = sweeps.double_softmax_floor(ws.n_classes)
-d1, d2, d3 = st.columns(3)
-d1.metric("right: CE(u, y)", f"{losses['softmax_ce']:.4f}")
-d2.metric("double: CE(softmax(u), y)", f"{wrong_loss:.4f}")
-d3.metric("double's floor (one-hot y)", f"{floor:.4f}", help="log(1 + (C − 1)/e)")
-st.dataframe(
-    pd.DataFrame(
-        {"right: dL/du": grads["softmax_ce"], "double: dL/du": wrong_grad},
-        index=names,
-    ).iloc[shown],
-    width="stretch",
-)
-st.markdown(
-    "A model that ends in softmax, fed to a loss that applies softmax again, squashes "
-    "probabilities in [0, 1] into a nearly flat distribution: with one-hot labels the loss "
-    f"can never fall below log(1 + (C − 1)/e) = {floor:.4f} for C = {ws.n_classes}, and the "
-    "gradient passes through a second Jacobian: its norm here is "
-    f"{np.linalg.norm(wrong_grad):.3g}, against {np.linalg.norm(grads['softmax_ce']):.3g}."
-)
+
+def multi_label_section():
+    st.subheader("Multi-label vs multi-class")
+    row_is_multi = ws.label_mode == "multi-hot" and (y > 0).sum() >= 2
+    if row_is_multi:
+        multi, multi_names = y, names
+        st.caption(f"Using row {row + 1}'s multi-hot labels.")
+    else:
+        multi, multi_names = np.array([1.0, 1.0, 0.0, 0.0]), ["c0", "c1", "c2", "c3"]
+        st.caption(
+            "This row is not multi-hot with two or more labels, so the example uses "
+            "y = [1, 1, 0, 0]. Pick multi-hot labels on the Probabilities page to use your own."
+        )
+    best = sweeps.multilabel_optimum(multi)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("softmax + CE: minimum loss", f"{best['ce_min']:.4f}", help="Σy · H(y / Σy)")
+    m2.metric("sigmoid + BCE: infimum", f"{best['bce_inf']:.4f}", help="Reached as |z| → ∞")
+    m3.metric("labels Σy", f"{multi.sum():g}")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "y": multi,
+                "best softmax a* = y / Σy": best["softmax"],
+                "best sigmoids σ → y": best["sigmoid"],
+                "CE gradient a*·Σy − y": best["grad_at_optimum"],
+                "a* − y (not the gradient)": best["a_minus_y"],
+            },
+            index=multi_names,
+        ).head(MAX_BARS),
+        width="stretch",
+    )
+    st.markdown(
+        f"Softmax must split one unit of mass over the {int(multi.sum())} labels, so the best "
+        f"it can do is a = y/Σy and CE bottoms out at Σy·H(y/Σy) = **{best['ce_min']:.4f}** (> 0 "
+        "for two or more labels). There the gradient a·Σy − y is exactly 0, although a − y "
+        "(the formula for labels that sum to 1) is not. Sigmoids treat each label on its own: "
+        "σ can approach every y and BCE approaches 0. **Use softmax + CE when exactly one class "
+        "is true (multi-class), sigmoid + BCE when any number can be (multi-label).**"
+    )
+
+
+def double_softmax_section():
+    st.subheader("The double-softmax mistake")
+    wrong_loss, wrong_grad = sweeps.double_softmax(u, y)
+    floor = sweeps.double_softmax_floor(ws.n_classes)
+    d1, d2, d3 = st.columns(3)
+    d1.metric("right: CE(u, y)", f"{losses['softmax_ce']:.4f}")
+    d2.metric("double: CE(softmax(u), y)", f"{wrong_loss:.4f}")
+    d3.metric("double's floor (one-hot y)", f"{floor:.4f}", help="log(1 + (C − 1)/e)")
+    st.dataframe(
+        pd.DataFrame(
+            {"right: dL/du": grads["softmax_ce"], "double: dL/du": wrong_grad},
+            index=names,
+        ).iloc[shown],
+        width="stretch",
+    )
+    st.markdown(
+        "A model that ends in softmax, fed to a loss that applies softmax again, squashes "
+        "probabilities in [0, 1] into a nearly flat distribution: with one-hot labels the loss "
+        f"can never fall below log(1 + (C − 1)/e) = {floor:.4f} for C = {ws.n_classes}, and the "
+        "gradient passes through a second Jacobian: its norm here is "
+        f"{np.linalg.norm(wrong_grad):.3g}, against {np.linalg.norm(grads['softmax_ce']):.3g}."
+    )
+
+
+VIEWS = {
+    "Per class": per_class_section,
+    "Whole batch": batch_section,
+    "Sweep one logit": sweep_section,
+    "Positive-only CE": positive_only_section,
+    "Multi-label": multi_label_section,
+    "Double softmax": double_softmax_section,
+}
+sections.keep_widgets("grad_sweep_points", "grad_sweep_low", "grad_sweep_high")
+label, tab = sections.open_section("gradients")
+with tab:
+    VIEWS[label]()

@@ -15,7 +15,7 @@ from softmax_lab.figures.jacobian import (
     writeup_comparison,
 )
 from softmax_lab.reference_examples import WRITEUP_DLDA, WRITEUP_J_PRINTED, WRITEUP_Z
-from softmax_lab.ui import editors, share, state, upstream
+from softmax_lab.ui import editors, sections, share, state, upstream
 from softmax_lab.ui.frame import require_frame
 from softmax_lab.workspace import TEMPERATURES
 
@@ -40,94 +40,94 @@ T = ws.temperature
 a = sl.softmax(ws.logits, temperature=T)
 a_row = a[row]
 names = list(ws.class_names)
-lumped = ws.n_classes > MAX_FULL_HEATMAP
-if lumped:
-    shown, shown_names = jacobian_views.lumped(a_row, names, MAX_FULL_HEATMAP - 1)
-else:
-    shown, shown_names = a_row, names
-J = sl.softmax_jacobian(shown)
-props = jacobian_views.properties(J, shown)
-frob, max_diag = jacobian_views.temperature_sweep(ws.logits[row], TEMPERATURES)
-now = (float(jacobian_views.frobenius_norm(a_row)), float(jacobian_views.max_diagonal(a_row)))
 
-# -- render: the heatmap and its properties --------------------------------------------
-st.markdown(
-    f"Row {row + 1} at T = {T:g}: a = softmax(z / T), and "
-    r"$J_{mn} = \partial a_m / \partial u_n = a_m(\delta_{mn} - a_n)$ with $u = z/T$ "
-    "(the input softmax sees). |J| ≤ 1/4, so by default the colours are fixed to ±1/4 "
-    "for every row and temperature and rows can be compared."
-)
-if lumped:
-    st.info(
-        f"C = {ws.n_classes} is more than a {MAX_FULL_HEATMAP}×{MAX_FULL_HEATMAP} heatmap "
-        f"draws smoothly, so the {MAX_FULL_HEATMAP - 1} likeliest classes are shown and the "
-        f"other {ws.n_classes - MAX_FULL_HEATMAP + 1} are lumped into one “other” class. "
-        "This is exact, not sampled: the Jacobian of the lumped distribution is the block "
-        "sum of the full J. The properties are those of this lumped J.",
-        icon=":material/compress:",
+
+# -- render: the open section ---------------------------------------------------------
+def heatmap_section():
+    lumped = ws.n_classes > MAX_FULL_HEATMAP
+    if lumped:
+        shown, shown_names = jacobian_views.lumped(a_row, names, MAX_FULL_HEATMAP - 1)
+    else:
+        shown, shown_names = a_row, names
+    J = sl.softmax_jacobian(shown)
+    props = jacobian_views.properties(J, shown)
+    st.markdown(
+        f"Row {row + 1} at T = {T:g}: a = softmax(z / T), and "
+        r"$J_{mn} = \partial a_m / \partial u_n = a_m(\delta_{mn} - a_n)$ with $u = z/T$ "
+        "(the input softmax sees). |J| ≤ 1/4, so by default the colours are fixed to ±1/4 "
+        "for every row and temperature and rows can be compared."
     )
-fit = st.toggle(
-    "Fit the colour scale to this row (off: fixed ±1/4 for every row and temperature)",
-    key="jacobian_fit_scale",
-)
-zmax = max(props["max_abs"], 1e-300) if fit else J_RANGE
-heat_col, prop_col = st.columns([4, 3])
-heat_col.plotly_chart(jacobian_heatmap(J, shown_names, zmax=zmax), key="jacobian_heatmap")
-if not fit and props["max_abs"] < J_RANGE / 10:
-    heat_col.caption(
-        f"The largest |J| of this row is {props['max_abs']:.2g}, under a tenth of the fixed "
-        "±1/4 scale, so the cells look almost white: switch on the toggle above to fit the "
-        "colours to this row."
+    if lumped:
+        st.info(
+            f"C = {ws.n_classes} is more than a {MAX_FULL_HEATMAP}×{MAX_FULL_HEATMAP} heatmap "
+            f"draws smoothly, so the {MAX_FULL_HEATMAP - 1} likeliest classes are shown and the "
+            f"other {ws.n_classes - MAX_FULL_HEATMAP + 1} are lumped into one “other” class. "
+            "This is exact, not sampled: the Jacobian of the lumped distribution is the block "
+            "sum of the full J. The properties are those of this lumped J.",
+            icon=":material/compress:",
+        )
+    fit = st.toggle(
+        "Fit the colour scale to this row (off: fixed ±1/4 for every row and temperature)",
+        key="jacobian_fit_scale",
     )
-with prop_col:
-    st.markdown("**Properties, live**")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "property": [
-                    "symmetric: max |J − Jᵀ|",
-                    "rows sum to 0: max |Σ_n J_mn|",
-                    "columns sum to 0: max |Σ_m J_mn|",
-                    "diag a(1−a), off-diag −a_m a_n: max error",
-                    "largest |J| (at most 1/4)",
-                    "smallest |eigenvalue| (one is 0)",
-                    "numerical rank (C − 1 when every a > 0)",
-                    "largest eigenvalue",
-                ],
-                "value": [
-                    f"{props['asymmetry']:.2e}",
-                    f"{props['row_sum']:.2e}",
-                    f"{props['col_sum']:.2e}",
-                    f"{props['formula_error']:.2e}",
-                    f"{props['max_abs']:.6f}",
-                    f"{props['smallest_abs_eigenvalue']:.2e}",
-                    f"{props['rank']} of {shown.size}",
-                    f"{props['eigenvalues'][-1]:.6f}",
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={"property": st.column_config.TextColumn(width="medium")},
-        key="jacobian_properties",
-    )
+    zmax = max(props["max_abs"], 1e-300) if fit else J_RANGE
+    heat_col, prop_col = st.columns([4, 3])
+    heat_col.plotly_chart(jacobian_heatmap(J, shown_names, zmax=zmax), key="jacobian_heatmap")
+    if not fit and props["max_abs"] < J_RANGE / 10:
+        heat_col.caption(
+            f"The largest |J| of this row is {props['max_abs']:.2g}, under a tenth of the fixed "
+            "±1/4 scale, so the cells look almost white: switch on the toggle above to fit the "
+            "colours to this row."
+        )
+    with prop_col:
+        st.markdown("**Properties, live**")
+        st.table(
+            pd.DataFrame(
+                {
+                    "property": [
+                        "symmetric: max |J − Jᵀ|",
+                        "rows sum to 0: max |Σ_n J_mn|",
+                        "columns sum to 0: max |Σ_m J_mn|",
+                        "diag a(1−a), off-diag −a_m a_n: max error",
+                        "largest |J| (at most 1/4)",
+                        "smallest |eigenvalue| (one is 0)",
+                        "numerical rank (C − 1 when every a > 0)",
+                        "largest eigenvalue",
+                    ],
+                    "value": [
+                        f"{props['asymmetry']:.2e}",
+                        f"{props['row_sum']:.2e}",
+                        f"{props['col_sum']:.2e}",
+                        f"{props['formula_error']:.2e}",
+                        f"{props['max_abs']:.6f}",
+                        f"{props['smallest_abs_eigenvalue']:.2e}",
+                        f"{props['rank']} of {shown.size}",
+                        f"{props['eigenvalues'][-1]:.6f}",
+                    ],
+                }
+            ).set_index("property"),
+        )
+        st.caption(
+            "Eigenvalues from np.linalg.eigvalsh. J is positive semi-definite, and the "
+            "all-ones vector has eigenvalue 0 because adding a constant to every logit "
+            "changes nothing: rank C − 1. Classes whose a underflows to 0 add more zeros."
+        )
+
+
+def shrink_section():
+    frob, max_diag = jacobian_views.temperature_sweep(ws.logits[row], TEMPERATURES)
+    now = (float(jacobian_views.frobenius_norm(a_row)), float(jacobian_views.max_diagonal(a_row)))
+    st.subheader("J shrinks as softmax saturates")
+    st.plotly_chart(shrink_figure(TEMPERATURES, frob, max_diag, T, now), key="jacobian_shrink")
     st.caption(
-        "Eigenvalues from np.linalg.eigvalsh. J is positive semi-definite, and the "
-        "all-ones vector has eigenvalue 0 because adding a constant to every logit "
-        "changes nothing: rank C − 1. Classes whose a underflows to 0 add more zeros."
+        f"At T = {T:g}: ‖J‖_F = {now[0]:.4g}, max a(1−a) = {now[1]:.4g}. Dividing the "
+        "logits by T is the same as scaling them by 1/T, so this is also the curve for a "
+        "growing logit scale. As T → 0 a becomes one-hot and every entry of J goes to 0 "
+        "(unless the top logits tie: a then splits evenly between them and J stays): "
+        "any loss on a saturated softmax passes back almost nothing. This is where "
+        "vanishing gradients come from. (Computed for all 121 temperatures at once, "
+        "from ‖J‖²_F = Σa² − 2Σa³ + (Σa²)² without forming J.)"
     )
-
-st.subheader("J shrinks as softmax saturates")
-st.plotly_chart(shrink_figure(TEMPERATURES, frob, max_diag, T, now), key="jacobian_shrink")
-st.caption(
-    f"At T = {T:g}: ‖J‖_F = {now[0]:.4g}, max a(1−a) = {now[1]:.4g}. Dividing the "
-    "logits by T is the same as scaling them by 1/T, so this is also the curve for a "
-    "growing logit scale. As T → 0 a becomes one-hot and every entry of J goes to 0 "
-    "(unless the top logits tie: a then splits evenly between them and J stays): "
-    "any loss on a saturated softmax passes back almost nothing. This is where "
-    "vanishing gradients come from. (Computed for all 121 temperatures at once, "
-    "from ‖J‖²_F = Σa² − 2Σa³ + (Σa²)² without forming J.)"
-)
 
 
 # -- render: the backward pass ---------------------------------------------------------
@@ -209,83 +209,82 @@ def backward_pass(ws, a, row, T):
             st.caption(f"The first {TABLE_CLASSES} of {c} classes.")
 
 
-backward_pass(ws, a, row, T)
+def writeup_section():
+    is_writeup = ws.logits.shape == WRITEUP_Z.shape and np.array_equal(ws.logits, WRITEUP_Z)
+    if is_writeup and T == 1.0:
+        st.subheader("The writeup's worked example")
+        exact = sl.softmax_jacobian(a)
+        st.plotly_chart(
+            writeup_comparison(exact[row], WRITEUP_J_PRINTED[row], names), key="jacobian_writeup"
+        )
+        gap = np.abs(exact[row] - WRITEUP_J_PRINTED[row]).max()
+        st.markdown(
+            f"The writeup rounds A to two decimals before building J, so its printed J (row "
+            f"{row + 1}) is off by up to {gap:.2e}; the right panel shows where. It gives no "
+            "numbers for dLdZ; with its dLdA the exact values are:"
+        )
+        st.dataframe(
+            pd.DataFrame(
+                sl.softmax_vjp(a, WRITEUP_DLDA), columns=names, index=["dLdZ row 1", "dLdZ row 2"]
+            ),
+            width="stretch",
+            key="jacobian_writeup_dLdZ",
+        )
+    else:
+        st.caption("The writeup's worked example needs its 2 × 3 batch at T = 1.")
 
-# -- the writeup's worked example ------------------------------------------------------
-is_writeup = ws.logits.shape == WRITEUP_Z.shape and np.array_equal(ws.logits, WRITEUP_Z)
-if is_writeup and T == 1.0:
-    st.subheader("The writeup's worked example")
-    exact = sl.softmax_jacobian(a)
-    st.plotly_chart(
-        writeup_comparison(exact[row], WRITEUP_J_PRINTED[row], names), key="jacobian_writeup"
-    )
-    gap = np.abs(exact[row] - WRITEUP_J_PRINTED[row]).max()
+
+def cross_entropy_section():
+    st.subheader("Composition with cross-entropy")
+    y = ws.labels[row]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dLdA_ce = np.where(y > 0, -y / a_row, 0.0)
+        through_J = sl.softmax_vjp(a_row[None], dLdA_ce[None])[0]
+    simple, general = a_row - y, a_row * y.sum() - y
     st.markdown(
-        f"The writeup rounds A to two decimals before building J, so its printed J (row "
-        f"{row + 1}) is off by up to {gap:.2e}; the right panel shows where. It gives no "
-        "numbers for dLdZ; with its dLdA the exact values are:"
+        f"For row {row + 1}, the loss L = −Σ y log a has dL/dA = −y/a, and dL/dA · J "
+        "= a·Σy − y, which is a − y when the labels sum to 1."
     )
+    order = np.lexsort((-a_row, ~(y > 0)))[:TABLE_CLASSES]  # labelled classes, then likeliest
     st.dataframe(
         pd.DataFrame(
-            sl.softmax_vjp(a, WRITEUP_DLDA), columns=names, index=["dLdZ row 1", "dLdZ row 2"]
+            {
+                "y": y[order],
+                "a": a_row[order],
+                "dL/dA = −y/a": dLdA_ce[order],
+                "dL/dA · J": through_J[order],
+                "a − y": simple[order],
+                "a·Σy − y": general[order],
+            },
+            index=[names[i] for i in order],
         ),
         width="stretch",
-        key="jacobian_writeup_dLdZ",
+        key="jacobian_composition",
     )
-elif ws.preset == "writeup" or is_writeup:
-    st.caption("The writeup's worked example needs its 2 × 3 batch at T = 1.")
-
-# -- composition with cross-entropy ----------------------------------------------------
-st.subheader("Composition with cross-entropy")
-y = ws.labels[row]
-with np.errstate(divide="ignore", invalid="ignore"):
-    dLdA_ce = np.where(y > 0, -y / a_row, 0.0)
-    through_J = sl.softmax_vjp(a_row[None], dLdA_ce[None])[0]
-simple, general = a_row - y, a_row * y.sum() - y
-st.markdown(
-    f"For row {row + 1}, the loss L = −Σ y log a has dL/dA = −y/a, and dL/dA · J "
-    "= a·Σy − y, which is a − y when the labels sum to 1."
-)
-order = np.lexsort((-a_row, ~(y > 0)))[:TABLE_CLASSES]  # labelled classes, then likeliest
-st.dataframe(
-    pd.DataFrame(
-        {
-            "y": y[order],
-            "a": a_row[order],
-            "dL/dA = −y/a": dLdA_ce[order],
-            "dL/dA · J": through_J[order],
-            "a − y": simple[order],
-            "a·Σy − y": general[order],
-        },
-        index=[names[i] for i in order],
-    ),
-    width="stretch",
-    key="jacobian_composition",
-)
-if ws.n_classes > TABLE_CLASSES:
-    st.caption(f"The labelled and likeliest {TABLE_CLASSES} of {ws.n_classes} classes.")
-sum_y = float(y.sum())
-err_simple = jacobian_views.max_abs_difference(through_J, simple)
-err_general = jacobian_views.max_abs_difference(through_J, general)
-if not np.isfinite(through_J).all():
-    st.warning(
-        "Some labelled class has a = 0 (its probability underflowed), so −y/a is −inf and "
-        f"dL/dA · J is NaN; the fused a·Σy − y is finite (largest |entry| "
-        f"{np.abs(general).max():.3g}). That is why frameworks fuse softmax and cross-entropy.",
-        icon=":material/warning:",
-    )
-elif abs(sum_y - 1) > 1e-12:
-    st.warning(
-        f"This row's labels sum to {sum_y:.4g}, not 1: dL/dA · J matches the general "
-        f"a·Σy − y (largest difference {err_general:.2e}), not a − y (largest difference "
-        f"{err_simple:.2e}).",
-        icon=":material/balance:",
-    )
-else:
-    st.caption(
-        f"The labels sum to 1, so dL/dA · J equals a − y (largest difference {err_simple:.2e})."
-        " Where a is tiny, −y/a is huge and J cancels it; a − y never forms it."
-    )
+    if ws.n_classes > TABLE_CLASSES:
+        st.caption(f"The labelled and likeliest {TABLE_CLASSES} of {ws.n_classes} classes.")
+    sum_y = float(y.sum())
+    err_simple = jacobian_views.max_abs_difference(through_J, simple)
+    err_general = jacobian_views.max_abs_difference(through_J, general)
+    if not np.isfinite(through_J).all():
+        st.warning(
+            "Some labelled class has a = 0 (its probability underflowed), so −y/a is −inf and "
+            f"dL/dA · J is NaN; the fused a·Σy − y is finite (largest |entry| "
+            f"{np.abs(general).max():.3g}). That is why frameworks fuse softmax and cross-entropy.",
+            icon=":material/warning:",
+        )
+    elif abs(sum_y - 1) > 1e-12:
+        st.warning(
+            f"This row's labels sum to {sum_y:.4g}, not 1: dL/dA · J matches the general "
+            f"a·Σy − y (largest difference {err_general:.2e}), not a − y (largest difference "
+            f"{err_simple:.2e}).",
+            icon=":material/balance:",
+        )
+    else:
+        st.caption(
+            f"The labels sum to 1, so dL/dA · J equals a − y (largest difference {err_simple:.2e})."
+            " Where a is tiny, −y/a is huge and J cancels it; a − y never forms it."
+        )
 
 
 # -- costs -----------------------------------------------------------------------------
@@ -332,4 +331,15 @@ def costs(n_rows, n_classes, a):
         )
 
 
-costs(ws.n_rows, ws.n_classes, a)
+VIEWS = {
+    "The Jacobian": heatmap_section,
+    "J shrinks": shrink_section,
+    "Backward pass": lambda: backward_pass(ws, a, row, T),
+    "The writeup's example": writeup_section,
+    "With cross-entropy": cross_entropy_section,
+    "Costs": lambda: costs(ws.n_rows, ws.n_classes, a),
+}
+sections.keep_widgets("jacobian_fit_scale", "jacobian_upstream_source", "jacobian_upstream_seed")
+label, tab = sections.open_section("jacobian")
+with tab:
+    VIEWS[label]()

@@ -8,7 +8,7 @@ import softmax_lab as sl
 from softmax_lab.figures.formulas import softmax_formula
 from softmax_lab.figures.probabilities import mappings_figure, naive_vs_stable_figure
 from softmax_lab.presets import PRESETS
-from softmax_lab.ui import editors, share, state
+from softmax_lab.ui import editors, sections, share, state
 from softmax_lab.ui.frame import require_frame
 from softmax_lab.ui.text import md
 
@@ -71,18 +71,22 @@ if np.isnan(linear[row]).all():
     )
 st.latex(softmax_formula(z[row], T, int(a[row].argmax()), ws.class_names[int(a[row].argmax())]))
 
-with st.expander("The numbers behind the charts"):
-    st.dataframe(table, width="stretch")
-    st.download_button(
-        "Download this row as CSV", table.to_csv().encode(), "softmax_row.csv", "text/csv"
-    )
-    st.dataframe(per_row, width="stretch")
-    st.download_button(
-        "Download the per-row read-outs as CSV",
-        per_row.to_csv().encode(),
-        "softmax_rows.csv",
-        "text/csv",
-    )
+numbers, numbers_open = sections.lazy_expander(
+    "The numbers behind the charts", "probabilities_numbers"
+)
+if numbers_open:
+    with numbers:
+        st.dataframe(table, width="stretch")
+        st.download_button(
+            "Download this row as CSV", table.to_csv().encode(), "softmax_row.csv", "text/csv"
+        )
+        st.dataframe(per_row, width="stretch")
+        st.download_button(
+            "Download the per-row read-outs as CSV",
+            per_row.to_csv().encode(),
+            "softmax_rows.csv",
+            "text/csv",
+        )
 
 st.subheader("Naive vs stable")
 naive_on = st.toggle(

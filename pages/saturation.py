@@ -12,7 +12,7 @@ from softmax_lab.figures.saturation import (
     readout_figure,
 )
 from softmax_lab.pairs import PAIRS
-from softmax_lab.ui import editors, share, state
+from softmax_lab.ui import editors, sections, share, state
 from softmax_lab.ui.frame import require_frame
 from softmax_lab.ui.ranges import int_input, range_input
 from softmax_lab.ui.text import md
@@ -61,9 +61,6 @@ def scale_section(z, y):
     )
 
 
-scale_section(z, y)
-
-
 # -- temperature sweep -----------------------------------------------------------------
 @st.fragment
 def temperature_section(z, y, current):
@@ -85,62 +82,62 @@ def temperature_section(z, y, current):
     )
 
 
-temperature_section(z, y, ws.temperature)
-
-# -- precision -------------------------------------------------------------------------
-st.subheader("Finite precision")
-limits = precision.limits_table()
-st.dataframe(
-    pd.DataFrame(
-        {
-            "naive softmax: exp overflows above z =": {
-                k: v["overflow_limit"] for k, v in limits.items()
+def precision_section():
+    st.subheader("Finite precision")
+    limits = precision.limits_table()
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "naive softmax: exp overflows above z =": {
+                    k: v["overflow_limit"] for k, v in limits.items()
+                },
+                "stable: p turns subnormal past a gap of": {
+                    k: v["subnormal_gap"] for k, v in limits.items()
+                },
+                "stable: p is exactly 0 past a gap of": {
+                    k: v["zero_gap"] for k, v in limits.items()
+                },
+                "p just inside → just past (evaluated)": {
+                    k: f"{v['p_inside']:.3g} → {v['p_past']:g}" for k, v in limits.items()
+                },
+            }
+        ),
+        width="stretch",
+    )
+    st.caption(
+        "Overflow: log of the largest finite number. Subnormal: −log of the smallest normal "
+        "number. Exactly 0: exp(−gap) rounds to 0 once it is at most half the smallest "
+        "subnormal s, so the gap is −log s + log 2. The last column evaluates stable softmax "
+        "on [0, −gap] in that dtype a few units in the last place either side of it."
+    )
+    EPS = 1e-12
+    gaps = np.linspace(0.0, 800.0, 401)
+    by_dtype = {name: precision.gap_sweep(gaps, t, EPS) for name, t in precision.DTYPES.items()}
+    st.plotly_chart(gap_figure(gaps, by_dtype, EPS), key="gap_fig")
+    probe = [5.0, 20.0, 50.0, 120.0, 800.0]
+    probe_rows = {name: precision.gap_sweep(probe, t, EPS) for name, t in precision.DTYPES.items()}
+    st.dataframe(
+        pd.DataFrame(
+            {
+                f"{name}: {label}": sign * out[col]
+                for name, out in probe_rows.items()
+                for label, col, sign in (
+                    ("−log p", "log_of_p", -1.0),
+                    ("−log(p+eps)", "ce_eps", 1.0),
+                    ("−log_softmax", "ce_log_softmax", 1.0),
+                )
             },
-            "stable: p turns subnormal past a gap of": {
-                k: v["subnormal_gap"] for k, v in limits.items()
-            },
-            "stable: p is exactly 0 past a gap of": {k: v["zero_gap"] for k, v in limits.items()},
-            "p just inside → just past (evaluated)": {
-                k: f"{v['p_inside']:.3g} → {v['p_past']:g}" for k, v in limits.items()
-            },
-        }
-    ),
-    width="stretch",
-)
-st.caption(
-    "Overflow: log of the largest finite number. Subnormal: −log of the smallest normal number. "
-    "Exactly 0: exp(−gap) rounds to 0 once it is at most half the smallest subnormal s, so the "
-    "gap is −log s + log 2. The last column evaluates stable softmax on [0, −gap] in that dtype "
-    "a few units in the last place either side of it."
-)
-EPS = 1e-12
-gaps = np.linspace(0.0, 800.0, 401)
-by_dtype = {name: precision.gap_sweep(gaps, t, EPS) for name, t in precision.DTYPES.items()}
-st.plotly_chart(gap_figure(gaps, by_dtype, EPS), key="gap_fig")
-probe = [5.0, 20.0, 50.0, 120.0, 800.0]
-probe_rows = {name: precision.gap_sweep(probe, t, EPS) for name, t in precision.DTYPES.items()}
-st.dataframe(
-    pd.DataFrame(
-        {
-            f"{name}: {label}": sign * out[col]
-            for name, out in probe_rows.items()
-            for label, col, sign in (
-                ("−log p", "log_of_p", -1.0),
-                ("−log(p+eps)", "ce_eps", 1.0),
-                ("−log_softmax", "ce_log_softmax", 1.0),
-            )
-        },
-        index=pd.Index(probe, name="gap"),
-    ),
-    width="stretch",
-)
-st.caption(
-    "For the row [0, −g], the small class's probability underflows to exactly 0 past the gap "
-    "in the table. log(p) is then −inf (the cross-entropy is inf), and −log(p + eps) flattens "
-    f"at −log eps ≈ {-np.log(EPS):.1f} (in float16 and float32 much earlier, where p is 0 or "
-    "eps is lost): the loss stops growing and its gradient is gone. log_softmax stays exact, "
-    "−g − log(1 + e^(−g)), so the cross-entropy keeps growing with the gap."
-)
+            index=pd.Index(probe, name="gap"),
+        ),
+        width="stretch",
+    )
+    st.caption(
+        "For the row [0, −g], the small class's probability underflows to exactly 0 past the gap "
+        "in the table. log(p) is then −inf (the cross-entropy is inf), and −log(p + eps) flattens "
+        f"at −log eps ≈ {-np.log(EPS):.1f} (in float16 and float32 much earlier, where p is 0 or "
+        "eps is lost): the loss stops growing and its gradient is gone. log_softmax stays exact, "
+        "−g − log(1 + e^(−g)), so the cross-entropy keeps growing with the gap."
+    )
 
 
 # -- attention -------------------------------------------------------------------------
@@ -173,4 +170,21 @@ def attention_section():
     )
 
 
-attention_section()
+VIEWS = {
+    "Scale": lambda: scale_section(z, y),
+    "Temperature": lambda: temperature_section(z, y, ws.temperature),
+    "Finite precision": precision_section,
+    "Attention": attention_section,
+}
+sections.keep_widgets(
+    "scale_low",
+    "scale_high",
+    "temp_low",
+    "temp_high",
+    "attention_d",
+    "attention_n",
+    "attention_seed",
+)
+label, tab = sections.open_section("saturation")
+with tab:
+    VIEWS[label]()

@@ -10,15 +10,26 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from softmax_lab.ui import sections
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 
 
-def run_page(name: str, *, query: dict | None = None, timeout: float = 60) -> AppTest:
-    """``app.py`` run once on ``pages/<name>.py`` (``name="home"`` for the home page)."""
+def run_page(
+    name: str, *, query: dict | None = None, section: str | None = None, timeout: float = 60
+) -> AppTest:
+    """``app.py`` run once on ``pages/<name>.py`` (``name="home"`` for the home page).
+
+    ``section`` opens that tab of the page (``softmax_lab.ui.sections.SECTIONS``) as a
+    click on it would; by default the first tab is open.
+    """
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    if section is not None:
+        assert section in sections.SECTIONS[name], section
+        at.session_state[sections.key(name)] = section
     at.switch_page(f"pages/{name}.py")
     at.run()
     return at
@@ -49,6 +60,36 @@ def edit_table(at: AppTest, key: str, edited=None, added=None, deleted=None) -> 
     }
     at.session_state[key] = delta
     return at.run()
+
+
+def open_section(at: AppTest, name: str, section: str) -> AppTest:
+    """Open another tab of the page, as a click on it would, and rerun."""
+    assert section in sections.SECTIONS[name], section
+    at.session_state[sections.key(name)] = section
+    return at.run()
+
+
+def find_in_sections(at: AppTest, name: str, find):
+    """``find(at)`` on the open tab, else on each other tab of the page, opened in turn.
+
+    ``find`` returns what it looks for or raises ``LookupError``; this is what a reader
+    does who clicks through the tabs until the chart or table shows up.
+    """
+    try:
+        return find(at)
+    except LookupError:
+        pass
+    for section in sections.SECTIONS[name]:
+        try:
+            return find(open_section(at, name, section))
+        except LookupError:
+            continue
+    raise LookupError(f"nothing found on any tab of {name}")
+
+
+def tables(at: AppTest) -> list:
+    """Every ``st.dataframe`` and ``st.table`` on the page as a DataFrame."""
+    return [el.value for el in [*at.dataframe, *at.table]]
 
 
 def errors(at: AppTest) -> list[str]:

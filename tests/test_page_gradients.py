@@ -6,7 +6,7 @@ import numpy as np
 from scipy import special
 
 from softmax_lab import sweeps
-from tests.page_harness import decode_array, errors, run_page
+from tests.page_harness import decode_array, errors, open_section, run_page
 
 Z0 = np.array([1.0, 2.0, 3.0])  # the writeup preset's first row (default, T = 1)
 Y0 = np.array([0.0, 0.0, 1.0])
@@ -35,7 +35,7 @@ def test_bars_are_a_minus_y_and_sigma_minus_y_and_the_page_is_fast():
 
 
 def test_batch_heatmaps_are_the_batch_mean_gradients_on_one_colour_scale():
-    at = run_page("gradients")
+    at = run_page("gradients", section="Whole batch")
     fig = figure(at, "batch_grads")
     Z = np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 1.0]])  # the writeup batch, T = 1
     Y = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
@@ -48,7 +48,7 @@ def test_batch_heatmaps_are_the_batch_mean_gradients_on_one_colour_scale():
 
 
 def test_sweep_curves_equal_the_core_and_scipy():
-    at = run_page("gradients")
+    at = run_page("gradients", section="Sweep one logit")
     fig = figure(at, "grad_sweep_fig")
     ce_loss = trace(fig, "softmax + cross-entropy", "y")
     x = decode_array(ce_loss["x"])
@@ -71,7 +71,7 @@ def test_sweep_curves_equal_the_core_and_scipy():
 
 
 def test_shaded_regions_are_where_the_gradient_is_flat_and_wrong():
-    at = run_page("gradients")
+    at = run_page("gradients", section="Sweep one logit")
     fig = figure(at, "grad_sweep_fig")
     shapes = fig["layout"].get("shapes", [])
     x = decode_array(fig["data"][0]["x"])
@@ -93,7 +93,7 @@ def test_shaded_regions_are_where_the_gradient_is_flat_and_wrong():
 def test_bad_sweep_ranges_keep_the_last_valid_curves():
     # A number input cannot deliver NaN (AppTest and the browser drop it); the core's
     # check_range refuses NaN and is tested in tests/test_sweeps.py.
-    at = run_page("gradients")
+    at = run_page("gradients", section="Sweep one logit")
     before = decode_array(figure(at, "grad_sweep_fig")["data"][0]["x"])
     for low, high, message in (
         (20.0, 15.0, "must be below"),
@@ -113,8 +113,9 @@ def test_bad_sweep_ranges_keep_the_last_valid_curves():
 
 
 def test_multi_label_and_double_softmax_numbers():
-    at = run_page("gradients")
+    at = run_page("gradients", section="Multi-label")
     metrics = {m.label: m.value for m in at.metric}
+    metrics |= {m.label: m.value for m in open_section(at, "gradients", "Double softmax").metric}
     ce_min = next(v for k, v in metrics.items() if "minimum" in k)
     assert float(ce_min) == round(2 * np.log(2), 4)  # y = [1, 1, 0, 0]: m log m
     bce_inf = next(v for k, v in metrics.items() if "infimum" in k)

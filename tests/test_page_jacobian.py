@@ -9,7 +9,15 @@ import pytest
 from scipy import special
 
 from softmax_lab.reference_examples import WRITEUP_DLDA, WRITEUP_J_PRINTED, WRITEUP_Z
-from tests.page_harness import decode_array, edit_table, plotly_figures, run_page
+from tests.page_harness import (
+    decode_array,
+    edit_table,
+    find_in_sections,
+    open_section,
+    plotly_figures,
+    run_page,
+    tables,
+)
 
 
 def _gold_J(a):
@@ -21,12 +29,17 @@ def _gold_dLdZ(a, g):
 
 
 def _figure(at, title_part):
-    for fig in plotly_figures(at):
-        text = str(fig["layout"].get("title", "")) + str(fig["layout"].get("annotations", ""))
-        text += " ".join(str(t.get("name", "")) for t in fig["data"])
-        if title_part in text:
-            return fig
-    raise AssertionError(f"no figure with {title_part!r}")
+    """The chart whose title, annotations or trace names contain ``title_part``."""
+
+    def find(at):
+        for fig in plotly_figures(at):
+            text = str(fig["layout"].get("title", "")) + str(fig["layout"].get("annotations", ""))
+            text += " ".join(str(t.get("name", "")) for t in fig["data"])
+            if title_part in text:
+                return fig
+        raise LookupError(f"no figure with {title_part!r}")
+
+    return find_in_sections(at, "jacobian", find)
 
 
 def _heatmap(at):
@@ -39,11 +52,15 @@ def _bars(at):
 
 
 def _table(at, column):
-    for df in at.dataframe:
-        value = df.value
-        if column in value.columns or column in value.index:
-            return value
-    raise AssertionError(f"no table with {column!r}")
+    """The table with a column, an index entry or an index name ``column``."""
+
+    def find(at):
+        for value in tables(at):
+            if column in value.columns or column in value.index or column == value.index.name:
+                return value.reset_index() if column == value.index.name else value
+        raise LookupError(f"no table with {column!r}")
+
+    return find_in_sections(at, "jacobian", find)
 
 
 def _agreement(at):
@@ -112,6 +129,7 @@ def test_preset_through_the_sidebar_changes_the_batch(at):
 
     z = PRESETS["confident"].logits
     np.testing.assert_allclose(_heatmap(at), _gold_J(special.softmax(z[0])), atol=1e-15)
+    open_section(at, "jacobian", "Backward pass")
     assert "writeup" not in at.radio[0].options
     assert any("only for its 2 × 3 batch" in c.value for c in at.caption)
 
@@ -179,6 +197,7 @@ def test_edited_upstream_changes_dLdZ_and_bad_edits_keep_the_last(at):
 
 
 def test_cross_entropy_upstream_gives_a_minus_y_over_n(at):
+    open_section(at, "jacobian", "Backward pass")
     at.radio[0].set_value("ce").run()
     a = special.softmax(WRITEUP_Z, axis=1)
     y = np.eye(3)[[2, 0]]
@@ -190,7 +209,7 @@ def test_cross_entropy_upstream_gives_a_minus_y_over_n(at):
 
 
 def test_underflowed_label_shows_inf_and_the_fused_gradient():
-    at = run_page("jacobian", query={"z": "0,800,0;1,2,3", "y": "0,2"})
+    at = run_page("jacobian", query={"z": "0,800,0;1,2,3", "y": "0,2"}, section="Backward pass")
     assert not at.exception
     at.radio[0].set_value("ce").run()
     assert not at.exception
@@ -202,7 +221,11 @@ def test_underflowed_label_shows_inf_and_the_fused_gradient():
 
 
 def test_labels_not_summing_to_one_match_the_general_formula():
-    at = run_page("jacobian", query={"z": "1,2,3;0,1,0", "y": "0.5,0,0.9;0,1,0", "mode": "soft"})
+    at = run_page(
+        "jacobian",
+        query={"z": "1,2,3;0,1,0", "y": "0.5,0,0.9;0,1,0", "mode": "soft"},
+        section="With cross-entropy",
+    )
     assert not at.exception
     assert any("not 1" in w.value and "matches the general" in w.value for w in at.warning)
     comp = _table(at, "a·Σy − y")
@@ -243,6 +266,7 @@ def test_fit_toggle_rescales_colours_to_this_row(at):
 
 def test_growth_chart_is_measured_on_demand_and_kept_for_the_session(at):
     assert "jacobian_cost_growth" not in at.session_state
+    open_section(at, "jacobian", "Costs")
     assert all("as C grows" not in str(f["layout"]) for f in plotly_figures(at))
     at.button(key="jacobian_growth").click().run()
     assert not at.exception

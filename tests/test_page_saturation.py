@@ -4,7 +4,7 @@ import numpy as np
 from scipy import special
 
 from softmax_lab import sweeps
-from tests.page_harness import decode_array, errors, run_page
+from tests.page_harness import decode_array, errors, open_section, run_page, tables
 from tests.test_page_gradients import figure, trace
 
 Z0 = np.array([1.0, 2.0, 3.0])
@@ -30,7 +30,7 @@ def test_scale_sweep_values_and_speed():
 
 
 def test_temperature_sweep_and_its_limits():
-    at = run_page("saturation")
+    at = run_page("saturation", section="Temperature")
     fig = figure(at, "temp_fig")
     temps = decode_array(fig["data"][0]["x"])
     np.testing.assert_allclose([temps[0], temps[-1]], [1e-3, 1e3], rtol=1e-12)
@@ -53,7 +53,7 @@ def test_bad_scales_keep_the_last_valid_chart():
 
 
 def test_attention_controls_and_bad_key_counts():
-    at = run_page("saturation")
+    at = run_page("saturation", section="Attention")
     at.slider(key="attention_d").set_value(1024).run()
     assert not at.exception
     bars = figure(at, "attention_bars")
@@ -69,8 +69,8 @@ def test_attention_controls_and_bad_key_counts():
 
 
 def test_precision_table_is_verified():
-    at = run_page("saturation")
-    table = at.dataframe[0].value
+    at = run_page("saturation", section="Finite precision")
+    table = tables(at)[0]
     assert list(table.index) == ["float16", "float32", "float64"]
     evaluated = table.filter(like="evaluated").iloc[:, 0].tolist()
     assert all(v.endswith("→ 0") for v in evaluated), evaluated
@@ -84,8 +84,8 @@ def test_out_of_range_d_and_nan_never_reach_the_page():
     value outside 1 … 1024 falls back to the slider's default (a valid d) and a NaN
     number leaves the input as it was, so no chart ever sees them. (The page still checks
     d through ``attention.check_inputs``, whose refusals are tested in test_attention.)"""
-    at = run_page("saturation")
-    default = {k: figure(at, k) for k in ("attention_bars", "attention_sweep", "scale_fig")}
+    at = run_page("saturation", section="Attention")
+    default = {k: figure(at, k) for k in ("attention_bars", "attention_sweep")}
     at.slider(key="attention_d").set_value(256).run()
     assert figure(at, "attention_bars") != default["attention_bars"]
     for bad in (0, 2000):
@@ -93,8 +93,9 @@ def test_out_of_range_d_and_nan_never_reach_the_page():
         assert not at.exception
         assert at.slider(key="attention_d").value == 64
         assert figure(at, "attention_bars") == default["attention_bars"]
+    open_section(at, "saturation", "Scale")
+    scale = figure(at, "scale_fig")
     at.number_input(key="scale_low").set_value(float("nan")).run()
     assert not at.exception
     assert at.number_input(key="scale_low").value == 0.01
-    for key, fig in default.items():
-        assert figure(at, key) == fig, key
+    assert figure(at, "scale_fig") == scale

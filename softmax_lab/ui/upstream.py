@@ -71,6 +71,9 @@ def upstream_gradient(ws, a) -> tuple[np.ndarray, str]:
         st.session_state[LAST_VALID] = base
         return base, source
     key = editor_key(ws, source, seed)
+    if key not in st.session_state and f"{key}_kept" in st.session_state:
+        # Its tab was closed, so Streamlit dropped the edits: the editor restarts from them.
+        st.session_state[f"{key}_base"] = st.session_state.pop(f"{key}_kept")
     if f"{key}_base" not in st.session_state:
         frame = pd.DataFrame(base, columns=list(ws.class_names))
         frame.index = [f"row {i + 1}" for i in range(ws.n_rows)]
@@ -78,6 +81,7 @@ def upstream_gradient(ws, a) -> tuple[np.ndarray, str]:
     edited = st.data_editor(
         st.session_state[f"{key}_base"], key=key, num_rows="dynamic", width="stretch"
     )
+    st.session_state[f"{key}_kept"] = edited
     values = edited.astype(object).where(edited.notna(), None).to_numpy().tolist()
     if _unchanged(edited, base):
         st.session_state[LAST_VALID] = base

@@ -1,0 +1,77 @@
+"""The pages' tabs: only the open one runs, every one renders, and what a reader typed
+in a tab is still there after a visit to another tab."""
+
+import json
+
+import numpy as np
+import pytest
+
+from softmax_lab.ui.sections import SECTIONS
+from tests.page_harness import decode_array, edit_table, open_section, run_page
+
+ALL_SECTIONS = [(page, section) for page, labels in SECTIONS.items() for section in labels]
+BATCHES = {
+    "defaults": None,
+    "C = 50, N = 20": {"gen": "random:20:50:3:0"},
+    "huge logits": {"z": "1e6,-1e6,0;0,0,0"},
+    "C = 1000": {"gen": "zipf:2:1000:1.1:0"},
+}
+
+
+def chart_keys(at):
+    return {el.proto.id.rsplit("-", 1)[-1] for el in at.get("plotly_chart")}
+
+
+def figure(at, key):
+    return next(
+        json.loads(el.proto.spec) for el in at.get("plotly_chart") if el.proto.id.endswith(key)
+    )
+
+
+@pytest.mark.parametrize("batch", list(BATCHES))
+@pytest.mark.parametrize(("page", "section"), ALL_SECTIONS)
+def test_every_section_renders_without_a_traceback(page, section, batch):
+    at = run_page(page, query=BATCHES[batch], section=section)
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    tab = next(t for t in at.tabs if t.label == section)
+    assert list(tab.children), f"{page} / {section} drew nothing"
+
+
+def test_only_the_open_section_runs():
+    at = run_page("gradients")
+    assert chart_keys(at) == {"grad_bars"}
+    open_section(at, "gradients", "Sweep one logit")
+    assert chart_keys(at) == {"grad_sweep_fig"}
+    at = run_page("saturation")
+    assert chart_keys(at) == {"scale_fig"}
+    open_section(at, "saturation", "Finite precision")
+    assert chart_keys(at) == {"gap_fig"}
+
+
+def test_typed_ranges_survive_a_visit_to_another_tab():
+    at = run_page("gradients", section="Sweep one logit")
+    at.number_input(key="grad_sweep_low").set_value(-5.0)
+    at.number_input(key="grad_sweep_high").set_value(5.0).run()
+    open_section(at, "gradients", "Per class")
+    assert "grad_sweep_fig" not in chart_keys(at)
+    open_section(at, "gradients", "Sweep one logit")
+    assert at.number_input(key="grad_sweep_low").value == -5.0
+    x = decode_array(figure(at, "grad_sweep_fig")["data"][0]["x"])
+    assert (x[0], x[-1]) == (-5.0, 5.0)
+
+
+def test_an_edited_upstream_gradient_survives_a_visit_to_another_tab():
+    at = run_page("jacobian", section="Backward pass")
+    unedited = decode_array(figure(at, "jacobian_dLdZ")["data"][0]["y"])
+    state = at.session_state
+    version = state["editor_version"] if "editor_version" in state else 0  # noqa: SIM401
+    edit_table(at, f"upstream_writeup_0_2x3_{version}", edited={0: {"c0": 1.0}})
+    edited = decode_array(figure(at, "jacobian_dLdZ")["data"][0]["y"])
+    assert not np.allclose(edited, unedited)
+    open_section(at, "jacobian", "J shrinks")
+    assert "jacobian_dLdZ" not in chart_keys(at)
+    open_section(at, "jacobian", "Backward pass")
+    assert not at.exception
+    again = decode_array(figure(at, "jacobian_dLdZ")["data"][0]["y"])
+    np.testing.assert_array_equal(again, edited)
