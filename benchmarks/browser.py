@@ -2,7 +2,6 @@
 against a bare Streamlit page that only echoes a slider (the floor); server memory."""
 
 import statistics
-import time
 from pathlib import Path
 
 from softmax_lab.ui.frame import PAGES, ROOT

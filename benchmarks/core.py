@@ -52,8 +52,8 @@ def forward(rows):
         )
         if torch is not None:
             threads = torch.get_num_threads()
-            torch.set_num_threads(1)
-            t1 = interleaved({"torch1": cands["torch"]})["torch1"]
+            torch.set_num_threads(1)  # ours and SciPy run on one thread (NumPy, no BLAS here)
+            single = interleaved({"ours": cands["ours"], "torch": cands["torch"]})
             torch.set_num_threads(threads)
             rows.append(
                 _row(
@@ -70,8 +70,8 @@ def forward(rows):
                 _row(
                     "forward",
                     f"softmax {n}×{c}",
-                    t["ours"],
-                    t1,
+                    single["ours"],
+                    single["torch"],
                     "torch.softmax (1 thread)",
                     "report",
                     None,
