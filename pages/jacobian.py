@@ -231,7 +231,11 @@ def writeup_section():
             key="jacobian_writeup_dLdZ",
         )
     else:
-        st.caption("The writeup's worked example needs its 2 × 3 batch at T = 1.")
+        st.info(
+            "The writeup's worked example needs its 2 × 3 batch at T = 1: pick the preset "
+            "“Writeup batch” in the sidebar and set the temperature to 1.",
+            icon=":material/menu_book:",
+        )
 
 
 def cross_entropy_section():

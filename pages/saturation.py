@@ -23,6 +23,7 @@ TITLES = {k: p.title for k, p in PAIRS.items()}
 POINTS = 161
 ATTENTION_DIMS = np.unique(np.round(np.logspace(0, np.log10(1024), 40)).astype(int))
 ATTENTION_DRAWS = 16
+EPS = 1e-12  # the eps of −log(p + eps), the trap the precision tab shows
 
 st.title("Saturation")
 share.show_url_error()
@@ -110,7 +111,6 @@ def precision_section():
         "subnormal s, so the gap is −log s + log 2. The last column evaluates stable softmax "
         "on [0, −gap] in that dtype a few units in the last place either side of it."
     )
-    EPS = 1e-12
     gaps = np.linspace(0.0, 800.0, 401)
     by_dtype = {name: precision.gap_sweep(gaps, t, EPS) for name, t in precision.DTYPES.items()}
     st.plotly_chart(gap_figure(gaps, by_dtype, EPS), key="gap_fig")

@@ -4,6 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from softmax_lab.figures.training import (
+    LIVE_PANELS,
+    SLOW_PANELS,
     confusion_figure,
     curves_figure,
     decision_figure,
@@ -40,9 +42,10 @@ run = st.session_state[tc.RUN]
 
 
 # -- live view -------------------------------------------------------------------------
-# Two fragments: the progress and the curves redraw on every tick; the regions and the
-# confusion matrix change slowly and redraw about once a second, so the browser has
-# time left for the user's clicks.
+# Two fragments: the progress and the loss curve redraw on every tick; the other curves,
+# the regions and the confusion matrix change slowly and redraw every 1.5 s.
+# Each Plotly redraw holds the browser's main thread, so a light tick leaves it free
+# for the user's clicks (Pause lands at once).
 run["interval"] = tc.tick_interval(run["running"])
 
 
@@ -62,19 +65,25 @@ def live_curves():
     for label, trainer in run["runs"].items():
         if trainer.stopped_reason:
             st.info(f"{label}: stopped: {trainer.stopped_reason}", icon=":material/stop_circle:")
-    figs = run.setdefault("figures", {})  # built once per run, refreshed in place
+    show_curves(run, "curves_live", LIVE_PANELS)
+
+
+def show_curves(run, name, panels):
+    """The ``panels`` of every run's history; the figure is built once, then refreshed."""
+    figs = run.setdefault("figures", {})
     histories = {label: t.history_arrays() for label, t in run["runs"].items()}
-    if "curves" in figs:
-        refresh_curves(figs["curves"], histories)
+    if name in figs:
+        refresh_curves(figs[name], histories, panels)
     else:
-        figs["curves"] = curves_figure(histories)
-    st.plotly_chart(figs["curves"], key="curves")
+        figs[name] = curves_figure(histories, panels)
+    st.plotly_chart(figs[name], key=name)
 
 
 @st.fragment(run_every=tc.slow_interval(run["running"]))
 def live_regions():
     run = st.session_state[tc.RUN]
     runs, figs = run["runs"], run.setdefault("figures", {})
+    show_curves(run, "curves_slow", SLOW_PANELS)
     # One run: regions beside its confusion matrix. Two: one column each, regions above.
     cols = st.columns([3, 2]) if len(runs) == 1 else st.columns(len(runs))
     for i, (label, trainer) in enumerate(runs.items()):

@@ -47,6 +47,24 @@ def editor_key(at: AppTest, name: str) -> str:
     return f"{name}_editor_{version}"
 
 
+def figure(at: AppTest, key: str) -> dict:
+    """The decoded Plotly spec of the chart whose key is ``key``."""
+    for el in at.get("plotly_chart"):
+        if el.proto.id.endswith(f"-{key}"):
+            return json.loads(el.proto.spec)
+    raise AssertionError(f"no chart with key {key!r}")
+
+
+def trace(fig: dict, name: str, axis: str = "y") -> dict:
+    """The trace called ``name`` on the y axis ``axis`` of a decoded figure."""
+    return next(t for t in fig["data"] if t["name"] == name and t.get("yaxis", "y") == axis)
+
+
+def chart_keys(at: AppTest) -> set[str]:
+    """The keys of the charts the last run sent."""
+    return {el.proto.id.rsplit("-", 1)[-1] for el in at.get("plotly_chart")}
+
+
 def edit_table(at: AppTest, key: str, edited=None, added=None, deleted=None) -> AppTest:
     """Simulate a data-editor edit (the delta the browser sends) and rerun.
 

@@ -1,27 +1,13 @@
 """The Gradients page under AppTest: its curves equal the core's values and scipy's."""
 
-import json
-
 import numpy as np
 from scipy import special
 
 from softmax_lab import sweeps
-from tests.page_harness import decode_array, errors, open_section, run_page
+from tests.page_harness import decode_array, errors, figure, open_section, run_page, trace
 
 Z0 = np.array([1.0, 2.0, 3.0])  # the writeup preset's first row (default, T = 1)
 Y0 = np.array([0.0, 0.0, 1.0])
-
-
-def figure(at, key):
-    """The decoded Plotly spec of the chart whose key is ``key``."""
-    for el in at.get("plotly_chart"):
-        if el.proto.id.endswith(f"-{key}"):
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no chart with key {key!r}")
-
-
-def trace(fig, name, axis="y"):
-    return next(t for t in fig["data"] if t["name"] == name and t.get("yaxis", "y") == axis)
 
 
 def test_bars_are_a_minus_y_and_sigma_minus_y_and_the_page_is_fast():

@@ -4,8 +4,7 @@ import numpy as np
 from scipy import special
 
 from softmax_lab import sweeps
-from tests.page_harness import decode_array, errors, open_section, run_page, tables
-from tests.test_page_gradients import figure, trace
+from tests.page_harness import decode_array, errors, figure, open_section, run_page, tables, trace
 
 Z0 = np.array([1.0, 2.0, 3.0])
 Y_WRONG = np.array([1.0, 0.0, 0.0])  # the least likely class of [1, 2, 3]

@@ -4,8 +4,8 @@ import json
 
 import numpy as np
 
-from softmax_lab.figures.training import CURVE_PANELS, CURVE_POINTS
-from tests.page_harness import decode_array, plotly_figures, run_page
+from softmax_lab.figures.training import CURVE_POINTS, LIVE_PANELS, SLOW_PANELS
+from tests.page_harness import decode_array, figure, run_page
 
 
 def _button(at, label):
@@ -154,8 +154,24 @@ def test_long_histories_are_drawn_thinned_to_every_kth_row_and_the_last():
     _button(at, "Step").click().run()
     gold = trainer.history_arrays()
     assert len(gold["step"]) > CURVE_POINTS
-    curves = next(f for f in plotly_figures(at) if len(f["data"]) == len(CURVE_PANELS))
-    for trace, (metric, *_) in zip(curves["data"], CURVE_PANELS, strict=True):
+    drawn = [
+        (trace, metric)
+        for key, panels in (("curves_live", LIVE_PANELS), ("curves_slow", SLOW_PANELS))
+        for trace, metric in zip(
+            figure(at, key)["data"],
+            [metric for _, metrics in panels for metric, _ in metrics],
+            strict=True,
+        )
+    ]
+    assert [m for _, m in drawn] == [
+        "loss",
+        "train_acc",
+        "test_acc",
+        "grad_norm",
+        "mean_top_prob",
+        "mean_entropy",
+    ]
+    for trace, metric in drawn:
         x, y = decode_array(trace["x"]), decode_array(trace["y"])
         assert len(x) <= CURVE_POINTS
         assert x[0] == gold["step"][0] and x[-1] == gold["step"][-1]  # first and last kept

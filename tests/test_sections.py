@@ -1,13 +1,11 @@
 """The pages' tabs: only the open one runs, every one renders, and what a reader typed
 in a tab is still there after a visit to another tab."""
 
-import json
-
 import numpy as np
 import pytest
 
 from softmax_lab.ui.sections import SECTIONS
-from tests.page_harness import decode_array, edit_table, open_section, run_page
+from tests.page_harness import chart_keys, decode_array, edit_table, figure, open_section, run_page
 
 ALL_SECTIONS = [(page, section) for page, labels in SECTIONS.items() for section in labels]
 BATCHES = {
@@ -16,16 +14,6 @@ BATCHES = {
     "huge logits": {"z": "1e6,-1e6,0;0,0,0"},
     "C = 1000": {"gen": "zipf:2:1000:1.1:0"},
 }
-
-
-def chart_keys(at):
-    return {el.proto.id.rsplit("-", 1)[-1] for el in at.get("plotly_chart")}
-
-
-def figure(at, key):
-    return next(
-        json.loads(el.proto.spec) for el in at.get("plotly_chart") if el.proto.id.endswith(key)
-    )
 
 
 @pytest.mark.parametrize("batch", list(BATCHES))

@@ -64,50 +64,52 @@ def _thinned(history, max_points=CURVE_POINTS):
     return {name: values[keep] for name, values in history.items()}
 
 
-CURVE_PANELS = (  # metric, row, col, dash
-    ("loss", 1, 1, None),
-    ("train_acc", 1, 2, None),
-    ("test_acc", 1, 2, "dot"),
-    ("grad_norm", 2, 1, None),
-    ("mean_top_prob", 2, 2, None),
-    ("mean_entropy", 2, 2, "dot"),
+# (panel title, ((metric, dash), ...)). The loss redraws on every tick of a live run;
+# the others change slowly and redraw with the regions, so each tick stays light.
+LIVE_PANELS = (("loss", (("loss", None),)),)
+SLOW_PANELS = (
+    ("accuracy (train solid, test dotted)", (("train_acc", None), ("test_acc", "dot"))),
+    ("‖gradient‖", (("grad_norm", None),)),
+    (
+        "saturation: mean top p (solid), entropy (dotted)",
+        (("mean_top_prob", None), ("mean_entropy", "dot")),
+    ),
 )
+CURVE_PANELS = LIVE_PANELS + SLOW_PANELS
 
 
-def curves_figure(histories):
-    """Loss, accuracy, gradient norm and saturation against step, for one or two runs.
+def _curve(h, metric):
+    """A history column as drawn: the gradient norm on a log axis, so never below 1e-300."""
+    return np.maximum(h[metric], 1e-300) if metric == "grad_norm" else h[metric]
+
+
+def curves_figure(histories, panels=CURVE_PANELS):
+    """Metrics against step in one row of panels, for one or two runs on shared axes.
 
     ``histories`` maps a run's label to its ``Trainer.history_arrays()``; each is
-    drawn with at most ``CURVE_POINTS`` points (every k-th row and the last).
+    drawn with at most ``CURVE_POINTS`` points (every k-th row and the last). Trace
+    order: run by run, then panel by panel, then metric by metric.
     """
-    fig = make_subplots(
-        rows=2,
-        cols=2,
-        subplot_titles=(
-            "loss",
-            "accuracy (train solid, test dotted)",
-            "‖gradient‖",
-            "saturation: mean top p (solid), mean entropy (dotted)",
-        ),
-        vertical_spacing=0.16,
-    )
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[t for t, _ in panels])
     for i, (label, h) in enumerate(histories.items()):
         h = _thinned(h)
-        for metric, row, col, dash in CURVE_PANELS:
-            y = np.maximum(h[metric], 1e-300) if metric == "grad_norm" else h[metric]
-            fig.add_scatter(
-                x=h["step"],
-                y=y,
-                name=label,
-                line={"color": COLORS[i], "dash": dash},
-                legendgroup=label,
-                showlegend=metric == "loss",
-                row=row,
-                col=col,
-            )
-    fig.update_yaxes(type="log", row=2, col=1)
-    fig.update_xaxes(title="step", row=2)
-    fig.update_layout(height=520)
+        for col, (_, metrics) in enumerate(panels, start=1):
+            for metric, dash in metrics:
+                fig.add_scatter(
+                    x=h["step"],
+                    y=_curve(h, metric),
+                    name=label,
+                    line={"color": COLORS[i], "dash": dash},
+                    legendgroup=label,
+                    showlegend=col == 1 and dash is None,
+                    row=1,
+                    col=col,
+                )
+    for col, (_, metrics) in enumerate(panels, start=1):
+        if any(metric == "grad_norm" for metric, _ in metrics):
+            fig.update_yaxes(type="log", row=1, col=col)
+    fig.update_xaxes(title="step")
+    fig.update_layout(height=300)
     return compact(fig)
 
 
@@ -142,14 +144,14 @@ def refresh_decision(fig, xs, ys, class_index, confidence):
     return fig
 
 
-def refresh_curves(fig, histories):
+def refresh_curves(fig, histories, panels=CURVE_PANELS):
     """Put new histories into a ``curves_figure`` built for the same runs; returns ``fig``."""
     traces = iter(fig.data)
     with fig.batch_update():
         for h in map(_thinned, histories.values()):
-            for metric, *_ in CURVE_PANELS:
-                y = np.maximum(h[metric], 1e-300) if metric == "grad_norm" else h[metric]
-                next(traces).update(x=h["step"], y=y)
+            for _, metrics in panels:
+                for metric, _ in metrics:
+                    next(traces).update(x=h["step"], y=_curve(h, metric))
     return fig
 
 

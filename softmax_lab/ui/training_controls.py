@@ -26,7 +26,7 @@ from softmax_lab.ui.text import md
 LRS = tuple(float(f"{v:.3g}") for v in np.logspace(-4, 1, 26))
 INITS = (0.01, 0.1, 0.3, 1.0, 3.0, 10.0)
 TICK_SECONDS = 0.15
-SLOW_SECONDS = 1.0
+SLOW_SECONDS = 1.5
 TICK_BUDGET = 0.03  # seconds of training per tick, so a tick stays light
 MAX_JSON_BYTES = 200_000
 RUN = "train_run"

@@ -4,6 +4,9 @@ import re
 
 from tests.browser.harness import charts, exceptions, open_page, screenshot, settle
 
+PROGRESS = "[data-testid='stProgress']"
+CHART = "[data-testid='stPlotlyChart']"
+
 
 def _step(page):
     text = page.locator("[data-testid='stProgress']").first.inner_text()
@@ -51,6 +54,11 @@ def test_start_pause_reset(browser, server, page):
         f"(before) => ({REGIONS})() !== before", arg=before_regions, timeout=10_000
     )
     page.get_by_role("button", name="Pause", exact=True).click()
+    page.locator(PROGRESS).get_by_text("paused").wait_for()
+    settle(page)
+    # The rerun after Pause draws every chart again: the live loss, the slow curves, the
+    # regions and the confusion matrix.
+    page.wait_for_function(f"() => document.querySelectorAll({CHART!r}).length >= 4")
     settle(page)
     paused = _step(page)
     assert paused < 20_000, "the run finished before Pause: the test proves nothing"
@@ -58,7 +66,7 @@ def test_start_pause_reset(browser, server, page):
     assert _step(page) == paused
     assert exceptions(page) == []
     total, drawn = charts(page)
-    assert drawn == total >= 3
+    assert drawn == total == 4
     screenshot(page, "training-paused")
     page.get_by_role("button", name="Reset", exact=True).click()
     settle(page)
@@ -86,6 +94,6 @@ def test_compare_mode_trains_both_runs_on_shared_axes(browser, server, page):
     assert traces[0][0].startswith("A:") and traces[1][0].startswith("B:")
     assert [last for _, last in traces] == [10, 10]  # both curves reach step 10
     total, drawn = charts(page)
-    assert drawn == total == 5  # curves, two regions, two confusion matrices
+    assert drawn == total == 6  # live and slow curves, two regions, two confusion matrices
     assert exceptions(page) == []
     screenshot(page, "training-compare")
