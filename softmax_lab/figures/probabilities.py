@@ -2,13 +2,16 @@
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from softmax_lab.figures.gradients import axis_name, subplot_layout
 from softmax_lab.figures.style import COLORS, compact, plain_all
 
 
 def mappings_figure(class_names, mappings):
     """One bar chart per mapping of the same row, in a 2 × 2 grid sharing the class axis.
+
+    Built as a plain dict, validated once by ``go.Figure`` (``make_subplots`` and one
+    ``add_bar`` per mapping cost about 30 ms more on every rerun).
 
     Parameters
     ----------
@@ -20,27 +23,31 @@ def mappings_figure(class_names, mappings):
     titles = [
         t + (" (undefined for this row)" if np.isnan(v).all() else "") for t, v in mappings.items()
     ]
-    fig = make_subplots(
-        rows=2, cols=2, subplot_titles=titles, shared_xaxes=True, vertical_spacing=0.14
-    )
+    layout = subplot_layout(2, 2, titles, hspace=0.1, vspace=0.14, shared_x=True)
+    labels = plain_all(class_names)
     show_text = len(class_names) <= 12
-    for i, (title, values) in enumerate(mappings.items()):
-        fig.add_bar(
-            x=plain_all(class_names),
-            y=np.nan_to_num(values, nan=0.0),
-            name=title,
-            marker_color=COLORS[i],
-            text=[f"{v:.3g}" for v in values] if show_text else None,
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{x}: %{y:.6g}<extra>" + title + "</extra>",
-            row=i // 2 + 1,
-            col=i % 2 + 1,
+    data = []
+    for n, (title, values) in enumerate(mappings.items(), start=1):
+        sx = axis_name(n)
+        data.append(
+            {
+                "type": "bar",
+                "x": labels,
+                "y": np.nan_to_num(values, nan=0.0),
+                "name": title,
+                "marker": {"color": COLORS[n - 1]},
+                "text": [f"{v:.3g}" for v in values] if show_text else None,
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": "%{x}: %{y:.6g}<extra>" + title + "</extra>",
+                "xaxis": f"x{sx}",
+                "yaxis": f"y{sx}",
+            }
         )
-    fig.update_yaxes(rangemode="tozero")
-    fig.update_xaxes(type="category")
-    fig.update_layout(showlegend=False, height=520)
-    return compact(fig)
+        layout[f"xaxis{sx}"]["type"] = "category"
+        layout[f"yaxis{sx}"]["rangemode"] = "tozero"
+    layout.update(showlegend=False, height=520)
+    return go.Figure({"data": data, "layout": layout})
 
 
 def naive_vs_stable_figure(class_names, naive, stable, dtype_name):
