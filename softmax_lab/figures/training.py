@@ -71,7 +71,7 @@ SLOW_PANELS = (
     ("accuracy (train solid, test dotted)", (("train_acc", None), ("test_acc", "dot"))),
     ("‖gradient‖", (("grad_norm", None),)),
     (
-        "saturation: mean top p (solid), entropy (dotted)",
+        "saturation: top p (solid), entropy (dotted)",
         (("mean_top_prob", None), ("mean_entropy", "dot")),
     ),
 )
@@ -107,7 +107,7 @@ def curves_figure(histories, panels=CURVE_PANELS):
                 )
     for col, (_, metrics) in enumerate(panels, start=1):
         if any(metric == "grad_norm" for metric, _ in metrics):
-            fig.update_yaxes(type="log", row=1, col=col)
+            fig.update_yaxes(type="log", dtick=1, exponentformat="power", row=1, col=col)
     fig.update_xaxes(title="step")
     fig.update_layout(height=300)
     return compact(fig)
