@@ -40,7 +40,8 @@ def _round_trip(page, slider, key, expect_text, timeout=30_000):
     return (page.evaluate("() => window.__lastChange") - t0) / 1e3
 
 
-def floor_ms(browser, changes=10):
+def floor_times(browser, changes=10):
+    """Round trips (s) on the bare slider page."""
     server = Server(str(Path(__file__).with_name("floor_app.py")))
     try:
         page = browser.new_page()
@@ -49,7 +50,7 @@ def floor_ms(browser, changes=10):
         steps = [("ArrowRight", 2.0), ("ArrowLeft", 1.0)] * changes
         times = [_round_trip(page, slider, k, f"value = {v}") for k, v in steps[:changes]]
         page.close()
-        return statistics.median(times) * 1e3
+        return times
     finally:
         server.stop()
 
@@ -96,7 +97,19 @@ def run():
         return [{"section": "browser", "name": "all", "note": "chromium is not on PATH: skipped"}]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        floor = floor_ms(browser)
+        # The floor drifts with the machine's load: it is timed before and after the
+        # pages, and its median over both runs is the reference.
+        floor_before = floor_times(browser)
+        pages = {}
+        server = Server()
+        try:
+            for script, title, url_path, _ in PAGES:
+                if url_path and (ROOT / script).exists():
+                    pages[title] = page_ms(browser, server, url_path)
+        except Exception:
+            server.stop()
+            raise
+        floor = statistics.median(floor_before + floor_times(browser)) * 1e3
         rows.append(
             {
                 "section": "browser round trip",
@@ -110,12 +123,8 @@ def run():
                 "note": "",
             }
         )
-        server = Server()
         try:
-            for script, title, url_path, _ in PAGES:
-                if not url_path or not (ROOT / script).exists():
-                    continue
-                ms = page_ms(browser, server, url_path)
+            for title, ms in pages.items():
                 rows.append(
                     {
                         "section": "browser round trip",

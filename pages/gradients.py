@@ -14,7 +14,7 @@ from softmax_lab.figures.gradients import (
     sweep_figure,
 )
 from softmax_lab.pairs import PAIRS
-from softmax_lab.ui import editors, sections, share, state
+from softmax_lab.ui import charts, editors, sections, share, state
 from softmax_lab.ui.frame import require_frame
 from softmax_lab.ui.ranges import points_input, range_input
 from softmax_lab.ui.text import md
@@ -77,7 +77,7 @@ def per_class_section():
         f"({ws.label_mode}) y = {md(np.round(y[shown], 4).tolist(), 200)}"
         + (f" (the {len(shown)} classes shown)." if len(shown) < ws.n_classes else ".")
     )
-    st.plotly_chart(
+    charts.show(
         gradient_bars([names[i] for i in shown], {TITLES[k]: g[shown] for k, g in grads.items()}),
         key="grad_bars",
     )
@@ -137,7 +137,7 @@ def batch_section():
             icon=":material/grid_off:",
         )
     else:
-        st.plotly_chart(
+        charts.show(
             batch_heatmaps(
                 names,
                 {
@@ -169,7 +169,7 @@ def sweep_section():
     values = np.linspace(low, high, n_points)
     sweep = sweeps.logit_sweep(u, y, k, values)
     saturated = {key: sweeps.intervals(values, out["saturated"]) for key, out in sweep.items()}
-    st.plotly_chart(sweep_figure(values, sweep, TITLES, names[k], saturated), key="grad_sweep_fig")
+    charts.show(sweep_figure(values, sweep, TITLES, names[k], saturated), key="grad_sweep_fig")
     bands = [
         f"{TITLES[key]}: " + ", ".join(f"[{a:.3g}, {b:.3g}]" for a, b in iv)
         for key, iv in saturated.items()
@@ -190,7 +190,7 @@ def positive_only_section():
     order = np.argsort(-y, kind="stable")[:MAX_DESCENT_CLASSES]
     shared = sweeps.gradient_descent("sigmoid_pos_ce", u, y, lr=1.0, steps=60, shared=True)
     direct = sweeps.gradient_descent("sigmoid_pos_ce", u, y, lr=1.0, steps=60, shared=False)
-    st.plotly_chart(
+    charts.show(
         descent_figure([names[i] for i in order], shared[:, order], direct[:, order], y[order]),
         key="pos_ce_descent",
     )

@@ -15,7 +15,7 @@ from softmax_lab.figures.jacobian import (
     writeup_comparison,
 )
 from softmax_lab.reference_examples import WRITEUP_DLDA, WRITEUP_J_PRINTED, WRITEUP_Z
-from softmax_lab.ui import editors, sections, share, state, upstream
+from softmax_lab.ui import charts, editors, sections, share, state, upstream
 from softmax_lab.ui.frame import require_frame
 from softmax_lab.workspace import TEMPERATURES
 
@@ -72,7 +72,7 @@ def heatmap_section():
     )
     zmax = max(props["max_abs"], 1e-300) if fit else J_RANGE
     heat_col, prop_col = st.columns([4, 3])
-    heat_col.plotly_chart(jacobian_heatmap(J, shown_names, zmax=zmax), key="jacobian_heatmap")
+    charts.show(jacobian_heatmap(J, shown_names, zmax=zmax), key="jacobian_heatmap", where=heat_col)
     if not fit and props["max_abs"] < J_RANGE / 10:
         heat_col.caption(
             f"The largest |J| of this row is {props['max_abs']:.2g}, under a tenth of the fixed "
@@ -118,7 +118,7 @@ def shrink_section():
     frob, max_diag = jacobian_views.temperature_sweep(ws.logits[row], TEMPERATURES)
     now = (float(jacobian_views.frobenius_norm(a_row)), float(jacobian_views.max_diagonal(a_row)))
     st.subheader("J shrinks as softmax saturates")
-    st.plotly_chart(shrink_figure(TEMPERATURES, frob, max_diag, T, now), key="jacobian_shrink")
+    charts.show(shrink_figure(TEMPERATURES, frob, max_diag, T, now), key="jacobian_shrink")
     st.caption(
         f"At T = {T:g}: ‖J‖_F = {now[0]:.4g}, max a(1−a) = {now[1]:.4g}. Dividing the "
         "logits by T is the same as scaling them by 1/T, so this is also the curve for a "
@@ -188,7 +188,7 @@ def backward_pass(ws, a, row, T):
         methods = {"VJP a ⊙ (g − Σ g a)": vjp[row], "batched J": batched_row}
         if loop is not None:
             methods["loop"] = loop
-        st.plotly_chart(
+        charts.show(
             dLdZ_figure(list(ws.class_names), methods, f"dLdZ = dLdA · J, row {row + 1}"),
             key="jacobian_dLdZ",
         )
@@ -214,7 +214,7 @@ def writeup_section():
     if is_writeup and T == 1.0:
         st.subheader("The writeup's worked example")
         exact = sl.softmax_jacobian(a)
-        st.plotly_chart(
+        charts.show(
             writeup_comparison(exact[row], WRITEUP_J_PRINTED[row], names), key="jacobian_writeup"
         )
         gap = np.abs(exact[row] - WRITEUP_J_PRINTED[row]).max()
@@ -324,7 +324,7 @@ def costs(n_rows, n_classes, a):
         with st.spinner("Timing C = 10 … 1000"):
             st.session_state[_GROWTH] = backward_costs.growth_with_classes()
     if _GROWTH in st.session_state:
-        st.plotly_chart(
+        charts.show(
             cost_growth_figure(backward_costs.GROWTH_CLASSES, st.session_state[_GROWTH]),
             key="jacobian_costs",
         )

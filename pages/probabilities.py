@@ -8,7 +8,7 @@ import softmax_lab as sl
 from softmax_lab.figures.formulas import softmax_formula
 from softmax_lab.figures.probabilities import mappings_figure, naive_vs_stable_figure
 from softmax_lab.presets import PRESETS
-from softmax_lab.ui import editors, sections, share, state
+from softmax_lab.ui import charts, editors, sections, share, state
 from softmax_lab.ui.frame import require_frame
 from softmax_lab.ui.text import md
 
@@ -63,7 +63,7 @@ m4.metric(
     help=f"Mean over the N = {ws.n_rows} rows: {ce_rows.mean():.4f}",
 )
 st.caption(f"Mean cross-entropy over N = {ws.n_rows} rows: **{ce_rows.mean():.6g}**")
-st.plotly_chart(mappings_figure(ws.class_names, mappings), key="mappings")
+charts.show(mappings_figure(ws.class_names, mappings), key="mappings")
 if np.isnan(linear[row]).all():
     st.caption(
         "Linear normalisation z/Σz is a distribution only when every z ≥ 0 and Σz > 0; "
@@ -114,4 +114,4 @@ if naive_on:
             f"Every z/T in this row is below {dtype_name}'s overflow limit {limit:.2f}, "
             "so the naive formula still works here. Try the overflow preset or float16."
         )
-    st.plotly_chart(naive_vs_stable_figure(ws.class_names, naive, stable, dtype_name), key="naive")
+    charts.show(naive_vs_stable_figure(ws.class_names, naive, stable, dtype_name), key="naive")

@@ -12,7 +12,7 @@ from softmax_lab.figures.saturation import (
     readout_figure,
 )
 from softmax_lab.pairs import PAIRS
-from softmax_lab.ui import editors, sections, share, state
+from softmax_lab.ui import charts, editors, sections, share, state
 from softmax_lab.ui.frame import require_frame
 from softmax_lab.ui.ranges import int_input, range_input
 from softmax_lab.ui.text import md
@@ -53,7 +53,7 @@ def scale_section(z, y):
     low, high = range_input("scale s", 1e-2, 1e2, key="scale", positive=True, bound=1e6)
     scales = np.logspace(np.log10(low), np.log10(high), POINTS)
     out = sweeps.scale_sweep(z, y, scales)
-    st.plotly_chart(readout_figure(scales, out, TITLES, "scale s", current=1.0), key="scale_fig")
+    charts.show(readout_figure(scales, out, TITLES, "scale s", current=1.0), key="scale_fig")
     ce, mse = out["grad:softmax_ce"][-1], out["grad:softmax_mse"][-1]
     st.caption(
         f"At s = {high:g}: ‖dL/dz‖ is {ce:.3g} for softmax + CE but {mse:.3g} for softmax + MSE. "
@@ -77,7 +77,7 @@ def temperature_section(z, y, current):
             (lim["uniform_entropy"], "T → ∞: log C"),
         ],
     }
-    st.plotly_chart(
+    charts.show(
         readout_figure(temps, out, TITLES, "temperature T", current=current, limits=reference),
         key="temp_fig",
     )
@@ -113,7 +113,7 @@ def precision_section():
     )
     gaps = np.linspace(0.0, 800.0, 401)
     by_dtype = {name: precision.gap_sweep(gaps, t, EPS) for name, t in precision.DTYPES.items()}
-    st.plotly_chart(gap_figure(gaps, by_dtype, EPS), key="gap_fig")
+    charts.show(gap_figure(gaps, by_dtype, EPS), key="gap_fig")
     probe = [5.0, 20.0, 50.0, 120.0, 800.0]
     probe_rows = {name: precision.gap_sweep(probe, t, EPS) for name, t in precision.DTYPES.items()}
     st.dataframe(
@@ -157,9 +157,9 @@ def attention_section():
     q, K = attention.random_query_keys(d, n, seed)
     scaled = attention.attention_weights(q, K, scaled=True)
     unscaled = attention.attention_weights(q, K, scaled=False)
-    st.plotly_chart(attention_bars(scaled, unscaled), key="attention_bars")
+    charts.show(attention_bars(scaled, unscaled), key="attention_bars")
     sweep = attention.scaling_sweep(ATTENTION_DIMS, n, seed, draws=ATTENTION_DRAWS)
-    st.plotly_chart(attention_sweep_figure(ATTENTION_DIMS, sweep, d), key="attention_sweep")
+    charts.show(attention_sweep_figure(ATTENTION_DIMS, sweep, d), key="attention_sweep")
     st.caption(
         f"q and the n = {n} keys have standard normal entries, so each score qᵀk has variance "
         f"d = {d}: unscaled scores spread like √d ≈ {np.sqrt(d):.1f}, the softmax saturates (top "

@@ -14,7 +14,7 @@ from softmax_lab.figures.training import (
     refresh_decision,
 )
 from softmax_lab.training import decision_grid
-from softmax_lab.ui import share
+from softmax_lab.ui import charts, share
 from softmax_lab.ui import training_controls as tc
 from softmax_lab.ui.frame import require_frame
 
@@ -76,7 +76,7 @@ def show_curves(run, name, panels):
         refresh_curves(figs[name], histories, panels)
     else:
         figs[name] = curves_figure(histories, panels)
-    st.plotly_chart(figs[name], key=name)
+    charts.show(figs[name], key=name)
 
 
 @st.fragment(run_every=tc.slow_interval(run["running"]))
@@ -97,8 +97,8 @@ def live_regions():
             figs[label] = decision_figure(*grid, run["X"], run["y"], title=title)
             figs[f"cm {label}"] = confusion_figure(cm, run["names"])
         regions_col, cm_col = (cols[0], cols[1]) if len(runs) == 1 else (cols[i], cols[i])
-        regions_col.plotly_chart(figs[label], key=f"regions_{label}")
-        cm_col.plotly_chart(figs[f"cm {label}"], key=f"confusion_{label}")
+        charts.show(figs[label], key=f"regions_{label}", where=regions_col)
+        charts.show(figs[f"cm {label}"], key=f"confusion_{label}", where=cm_col)
         cm_col.caption(
             f"Confusion matrix{' of ' + label if len(runs) > 1 else ''} on the test set."
         )

@@ -9,6 +9,7 @@ import pytest
 from scipy import special
 
 from softmax_lab.reference_examples import WRITEUP_DLDA, WRITEUP_J_PRINTED, WRITEUP_Z
+from softmax_lab.ui import upstream
 from tests.page_harness import (
     decode_array,
     edit_table,
@@ -130,14 +131,16 @@ def test_preset_through_the_sidebar_changes_the_batch(at):
     z = PRESETS["confident"].logits
     np.testing.assert_allclose(_heatmap(at), _gold_J(special.softmax(z[0])), atol=1e-15)
     open_section(at, "jacobian", "Backward pass")
-    assert "writeup" not in at.radio[0].options
+    assert "writeup" not in at.radio(key=upstream.SOURCE_KEY).options
     assert any("only for its 2 × 3 batch" in c.value for c in at.caption)
 
 
 def test_query_batch_and_finite_differences_with_temperature():
     at = run_page("jacobian", query={"z": "1,-2,0.5,3;0,0,4,-1", "y": "3,2", "T": "2"})
     assert not at.exception
-    assert at.radio[0].value == "random"
+    open_section(at, "jacobian", "Backward pass")
+    # Not the writeup batch, so the upstream gradient starts from random numbers.
+    assert at.radio(key=upstream.SOURCE_KEY).value == "random"
     z = np.array([[1, -2, 0.5, 3], [0, 0, 4, -1]], dtype=float)
     a = special.softmax(z / 2.0, axis=1)
     np.testing.assert_allclose(_heatmap(at), _gold_J(a[0]), atol=1e-15)
@@ -198,7 +201,7 @@ def test_edited_upstream_changes_dLdZ_and_bad_edits_keep_the_last(at):
 
 def test_cross_entropy_upstream_gives_a_minus_y_over_n(at):
     open_section(at, "jacobian", "Backward pass")
-    at.radio[0].set_value("ce").run()
+    at.radio(key=upstream.SOURCE_KEY).set_value("ce").run()
     a = special.softmax(WRITEUP_Z, axis=1)
     y = np.eye(3)[[2, 0]]
     for values in _bars(at).values():
@@ -211,7 +214,7 @@ def test_cross_entropy_upstream_gives_a_minus_y_over_n(at):
 def test_underflowed_label_shows_inf_and_the_fused_gradient():
     at = run_page("jacobian", query={"z": "0,800,0;1,2,3", "y": "0,2"}, section="Backward pass")
     assert not at.exception
-    at.radio[0].set_value("ce").run()
+    at.radio(key=upstream.SOURCE_KEY).set_value("ce").run()
     assert not at.exception
     assert any("a = 0 exactly" in w.value for w in at.warning)
     comp = _table(at, "a·Σy − y")

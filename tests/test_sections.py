@@ -1,6 +1,8 @@
 """The pages' tabs: only the open one runs, every one renders, and what a reader typed
 in a tab is still there after a visit to another tab."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -24,6 +26,10 @@ def test_every_section_renders_without_a_traceback(page, section, batch):
     assert not at.error, [e.value for e in at.error]
     tab = next(t for t in at.tabs if t.label == section)
     assert list(tab.children), f"{page} / {section} drew nothing"
+    for chart in at.get("plotly_chart"):  # drawn by ui.charts.show: the lab's own look
+        assert chart.proto.theme == "", chart.proto.theme
+        font = json.loads(chart.proto.spec)["layout"]["template"]["layout"]["font"]
+        assert "Source Sans" in font["family"]
 
 
 def test_only_the_open_section_runs():

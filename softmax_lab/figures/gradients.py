@@ -2,8 +2,8 @@
 
 The figures are built as plain dicts and validated once by ``go.Figure``: an order of
 magnitude faster than adding traces one by one through ``make_subplots``. They set no
-Plotly template (validating ``plotly_white`` costs about 0.1 s per figure); Streamlit's
-own chart theme styles them in the browser.
+Plotly template (validating ``plotly_white`` costs about 0.1 s per figure); ``ui.charts.show``
+attaches the lab's prebuilt ``style.TEMPLATE`` when it draws them.
 """
 
 import re
@@ -82,8 +82,11 @@ def line(x, y, name, color, n=1, dash="solid", showlegend=True, group=None, mode
     }
 
 
-def bars(names, series, y_title, height=320):
-    """Grouped bars over the classes (C,) for each series: label -> values (C,)."""
+def bars(names, series, y_title, height=320, hovertemplate=None, **layout_extra):
+    """Grouped bars over the classes (C,) for each series: label -> values (C,).
+
+    ``layout_extra`` entries replace those of the layout (e.g. ``legend=...``).
+    """
     labels = plain_all(names)
     data = [
         {
@@ -92,6 +95,7 @@ def bars(names, series, y_title, height=320):
             "y": np.asarray(values, dtype=np.float64),
             "name": label,
             "marker": {"color": COLORS[i % len(COLORS)]},
+            "hovertemplate": hovertemplate,
         }
         for i, (label, values) in enumerate(series.items())
     ]
@@ -102,6 +106,7 @@ def bars(names, series, y_title, height=320):
         yaxis={"title": {"text": y_title}},
         xaxis={"type": "category"},
     )
+    layout.update(layout_extra)
     return go.Figure({"data": data, "layout": layout})
 
 

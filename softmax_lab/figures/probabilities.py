@@ -3,51 +3,35 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from softmax_lab.figures.gradients import axis_name, subplot_layout
-from softmax_lab.figures.style import COLORS, compact, plain_all
+from softmax_lab.figures.gradients import bars
+from softmax_lab.figures.style import compact, plain_all
 
 
 def mappings_figure(class_names, mappings):
-    """One bar chart per mapping of the same row, in a 2 × 2 grid sharing the class axis.
+    """The mappings of one row as grouped bars on one shared axis: one group per class.
 
-    Built as a plain dict, validated once by ``go.Figure`` (``make_subplots`` and one
-    ``add_bar`` per mapping cost about 30 ms more on every rerun).
+    Every mapping here lies in [0, 1], so one axis compares them class by class. A
+    single set of axes also draws in half the time of a 2 × 2 grid on every rerun.
 
     Parameters
     ----------
     class_names : sequence of str, length C
     mappings : dict of str to ndarray (C,)
-        Title to values. NaN values (a mapping undefined for this row) draw no bar,
-        and the subplot title says so.
+        Legend label to values. A mapping whose values are all NaN (undefined for this
+        row) draws no bars, and its legend entry says so.
     """
-    titles = [
-        t + (" (undefined for this row)" if np.isnan(v).all() else "") for t, v in mappings.items()
-    ]
-    layout = subplot_layout(2, 2, titles, hspace=0.1, vspace=0.14, shared_x=True)
-    labels = plain_all(class_names)
-    show_text = len(class_names) <= 12
-    data = []
-    for n, (title, values) in enumerate(mappings.items(), start=1):
-        sx = axis_name(n)
-        data.append(
-            {
-                "type": "bar",
-                "x": labels,
-                "y": np.nan_to_num(values, nan=0.0),
-                "name": title,
-                "marker": {"color": COLORS[n - 1]},
-                "text": [f"{v:.3g}" for v in values] if show_text else None,
-                "textposition": "outside",
-                "cliponaxis": False,
-                "hovertemplate": "%{x}: %{y:.6g}<extra>" + title + "</extra>",
-                "xaxis": f"x{sx}",
-                "yaxis": f"y{sx}",
-            }
-        )
-        layout[f"xaxis{sx}"]["type"] = "category"
-        layout[f"yaxis{sx}"]["rangemode"] = "tozero"
-    layout.update(showlegend=False, height=520)
-    return go.Figure({"data": data, "layout": layout})
+    series = {
+        label + (" (undefined for this row)" if np.isnan(v).all() else ""): np.nan_to_num(v)
+        for label, v in mappings.items()
+    }
+    return bars(
+        class_names,
+        series,
+        "value",
+        height=380,
+        hovertemplate="%{x}: %{y:.6g}",
+        legend={"orientation": "h", "y": -0.15},
+    )
 
 
 def naive_vs_stable_figure(class_names, naive, stable, dtype_name):

@@ -1,7 +1,42 @@
-"""Shared look for every figure: a colour cycle, a diverging scale and compact margins."""
+"""Shared look for every figure: a colour cycle, a diverging scale, compact margins and
+the lab's own small Plotly template."""
+
+import plotly.graph_objects as go
 
 COLORS = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#9D755D")
 DIVERGING = "RdBu_r"  # centred at 0 by setting zmid=0 or a symmetric zmin/zmax
+
+_TEXT, _GRID = "#31333F", "#E6EAF1"  # Streamlit's light theme: body text and chart grid
+_FONT = '"Source Sans", "Source Sans Pro", sans-serif'
+
+# Shown with ``st.plotly_chart(..., theme=None)``. Streamlit's chart theme is applied in
+# the browser on every redraw (the figure is serialised, 40 colour placeholders are
+# swapped and a template is merged in); with its 3.7 kB template that cost about 50 ms
+# per changed chart. This template is Streamlit's light look in about 0.6 kB.
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": _FONT, "size": 12, "color": _TEXT},
+        "title": {"font": {"size": 15}, "x": 0, "xanchor": "left"},
+        "colorway": COLORS,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hoverlabel": {"bgcolor": "white", "bordercolor": _GRID, "font": {"family": _FONT}},
+        "xaxis": {
+            "gridcolor": _GRID,
+            "zerolinecolor": _GRID,
+            "linecolor": _GRID,
+            "automargin": True,
+            "showgrid": False,
+            "zeroline": False,
+        },
+        "yaxis": {
+            "gridcolor": _GRID,
+            "zerolinecolor": _GRID,
+            "linecolor": _GRID,
+            "automargin": True,
+        },
+    }
+)
 
 
 def compact(fig):
@@ -29,19 +64,3 @@ def plain(text):
 def plain_all(names):
     """``plain`` for every name in a sequence; returns a list."""
     return [plain(n) for n in names]
-
-
-def grouped_bars(names, series, y_title, height=320):
-    """Grouped bars over the classes: one bar group per class, one colour per series.
-
-    ``series`` maps a legend label to values (C,).
-    """
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    labels = plain_all(names)
-    for i, (label, values) in enumerate(series.items()):
-        fig.add_bar(x=labels, y=values, name=label, marker_color=COLORS[i % len(COLORS)])
-    fig.update_xaxes(type="category")
-    fig.update_layout(barmode="group", height=height, yaxis_title=y_title)
-    return compact(fig)

@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from softmax_lab.presets import MAX_GENERATED_CLASSES, MAX_ROWS, PRESETS
-from softmax_lab.ui import state
+from softmax_lab.ui import sections, state
 from softmax_lab.workspace import TEMPERATURES, from_generator, from_preset
 
 
@@ -24,8 +24,11 @@ def render() -> None:
             placeholder="Custom batch",
             help="Worked examples from the reference notes. Picking one replaces the batch.",
         )
-        if st.button("Reload preset", disabled=st.session_state[state.PRESET_KEY] is None):
-            _load_preset()
+        st.button(
+            "Reload preset",
+            disabled=st.session_state[state.PRESET_KEY] is None,
+            on_click=_load_preset,
+        )
         st.select_slider(
             "Temperature T",
             options=TEMPERATURES,
@@ -51,29 +54,60 @@ def _load_preset() -> None:
         state.load(from_preset(key, st.session_state.get(state.TEMPERATURE_KEY, 1.0)))
 
 
+# The generator's inputs and their defaults. They are set here, not as widget defaults,
+# so carrying them over a closed expander (``keep_widgets``) raises no warning.
+GENERATOR_DEFAULTS = {
+    "gen_kind": "random",
+    "gen_rows": 4,
+    "gen_classes": 200,
+    "gen_param": 3.0,
+    "gen_seed": 0,
+}
+_GEN_ERROR = "gen_error"
+
+
 def _generator() -> None:
-    with st.expander("Generate a large batch"), st.form("generator", border=False):
-        kind = st.radio(
+    """The generator's form, drawn only while its expander is open (every rerun of
+    every page would otherwise redraw its five inputs)."""
+    sections.keep_widgets(*GENERATOR_DEFAULTS)
+    box, is_open = sections.lazy_expander("Generate a large batch", key="sidebar_generator")
+    if not is_open:
+        return
+    for key, value in GENERATOR_DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    with box, st.form("generator", border=False):
+        st.radio(
             "Shape",
             ["random", "zipf"],
             format_func={"random": "random normal", "zipf": "LLM-like Zipf rows"}.get,
             horizontal=True,
+            key="gen_kind",
         )
-        n_rows = st.number_input("Rows N", 1, MAX_ROWS, 4)
-        n_classes = st.number_input("Classes C", 2, MAX_GENERATED_CLASSES, 200, step=10)
-        param = st.number_input(
-            "Scale (normal) or exponent (Zipf)", 0.01, 100.0, 3.0, format="%.2f"
+        st.number_input("Rows N", 1, MAX_ROWS, key="gen_rows")
+        st.number_input("Classes C", 2, MAX_GENERATED_CLASSES, step=10, key="gen_classes")
+        st.number_input(
+            "Scale (normal) or exponent (Zipf)", 0.01, 100.0, format="%.2f", key="gen_param"
         )
-        seed = st.number_input("Seed", 0, 2**31 - 1, 0)
-        if st.form_submit_button("Generate", help="Replaces the batch; C > 50 is read-only."):
-            try:
-                ws = from_generator(kind, n_rows, n_classes, param, seed, _temperature())
-            except ValueError as err:
-                st.error(str(err))
-            else:
-                state.load(ws)
-                st.session_state[state.PRESET_KEY] = None
-                st.rerun()
+        st.number_input("Seed", 0, 2**31 - 1, key="gen_seed")
+        st.form_submit_button(
+            "Generate", help="Replaces the batch; C > 50 is read-only.", on_click=_generate
+        )
+        if st.session_state.get(_GEN_ERROR):
+            st.error(st.session_state[_GEN_ERROR], icon=":material/error:")
+
+
+def _generate() -> None:
+    """The Generate button's callback: it runs before the sidebar's widgets are drawn,
+    so it may set the preset and temperature they show."""
+    values = [st.session_state[k] for k in GENERATOR_DEFAULTS]
+    try:
+        ws = from_generator(*values, _temperature())
+    except ValueError as err:
+        st.session_state[_GEN_ERROR] = str(err)
+        return
+    st.session_state[_GEN_ERROR] = None
+    state.load(ws)
+    st.session_state[state.PRESET_KEY] = None
 
 
 def _temperature() -> float:

@@ -1,0 +1,98 @@
+"""The shared sidebar under AppTest: reloading a preset and generating a batch.
+
+Both buttons replace the batch and set the preset and temperature widgets above them,
+so they act in callbacks; done inline after those widgets are drawn, Streamlit refuses
+the change with an exception.
+"""
+
+import numpy as np
+import pytest
+
+from softmax_lab.presets import DEFAULT_PRESET
+from softmax_lab.ui.sidebar import GENERATOR_DEFAULTS
+from softmax_lab.workspace import from_generator, from_preset
+from tests.page_harness import edit_table, editor_key, errors, run_page
+
+OPEN = "sidebar_generator"
+
+
+def _button(at, label):
+    return next(b for b in at.sidebar.button if b.label == label)
+
+
+@pytest.fixture
+def at():
+    page = run_page("probabilities")
+    assert not page.exception
+    return page
+
+
+def test_reload_preset_restores_the_preset_batch_after_an_edit(at):
+    edit_table(at, editor_key(at, "logits"), edited={0: {"c0": 7.5}})
+    assert at.session_state["workspace"].logits[0, 0] == 7.5
+    _button(at, "Reload preset").click().run()
+    assert not at.exception
+    gold = from_preset(DEFAULT_PRESET)
+    mine = at.session_state["workspace"]
+    np.testing.assert_array_equal(mine.logits, gold.logits)
+    np.testing.assert_array_equal(mine.labels, gold.labels)
+    assert at.sidebar.selectbox[0].value == DEFAULT_PRESET
+
+
+def test_the_generator_draws_nothing_until_opened(at):
+    assert not at.sidebar.number_input
+    at.session_state[OPEN] = True
+    at.run()
+    labels = [n.label for n in at.sidebar.number_input]
+    assert labels == ["Rows N", "Classes C", "Scale (normal) or exponent (Zipf)", "Seed"]
+
+
+def test_generate_replaces_the_batch_with_the_generated_one(at):
+    at.session_state[OPEN] = True
+    at.run()
+    at.sidebar.radio(key="gen_kind").set_value("zipf")
+    at.sidebar.number_input(key="gen_rows").set_value(3)
+    at.sidebar.number_input(key="gen_classes").set_value(120)
+    at.sidebar.number_input(key="gen_param").set_value(1.3)
+    at.sidebar.number_input(key="gen_seed").set_value(5)
+    _button(at, "Generate").click().run()
+    assert not at.exception
+    mine = at.session_state["workspace"]
+    gold = from_generator("zipf", 3, 120, 1.3, 5)
+    np.testing.assert_array_equal(mine.logits, gold.logits)
+    assert mine.logits.shape == (3, 120)
+    assert at.sidebar.selectbox[0].value is None  # "Custom batch"
+    assert "N = 3 rows × C = 120 classes" in at.sidebar.caption[-1].value
+
+
+def test_generator_values_survive_closing_and_reopening_it(at):
+    at.session_state[OPEN] = True
+    at.run()
+    at.sidebar.number_input(key="gen_rows").set_value(7)
+    at.sidebar.number_input(key="gen_seed").set_value(11)
+    _button(at, "Generate").click().run()
+    at.session_state[OPEN] = False
+    at.run()
+    assert not at.sidebar.number_input
+    at.session_state[OPEN] = True
+    at.run()
+    assert at.sidebar.number_input(key="gen_rows").value == 7
+    assert at.sidebar.number_input(key="gen_seed").value == 11
+    assert not at.warning and not at.exception
+
+
+def test_an_out_of_range_generator_value_never_reaches_the_core(at):
+    at.session_state[OPEN] = True
+    at.run()
+    # A tampered browser can send C = 5000; Streamlit's number_input refuses it on the
+    # server and falls back to the widget's default (its minimum here), so no traceback.
+    at.sidebar.number_input(key="gen_classes").set_value(5000)
+    _button(at, "Generate").click().run()
+    assert not at.exception and not errors(at)
+    n_classes = at.session_state["workspace"].n_classes
+    assert 2 <= n_classes <= 1000
+
+
+def test_generator_defaults_match_the_core_signature():
+    ws = from_generator(*GENERATOR_DEFAULTS.values())
+    assert ws.logits.shape == (GENERATOR_DEFAULTS["gen_rows"], GENERATOR_DEFAULTS["gen_classes"])
