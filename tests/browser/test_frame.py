@@ -76,3 +76,28 @@ def test_changing_the_preset_in_the_sidebar_updates_the_link(browser, server, pa
     open_page(page2, page.url)
     assert _metrics(page2) == _metrics(page)
     other.close()
+
+
+def test_the_sidebar_generator_and_reload_preset_work_in_the_browser(server, page):
+    open_page(page, f"{server.url}/jacobian")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.get_by_label("Rows N").count() == 0  # drawn only once opened
+    sidebar.get_by_text("Generate a large batch").click()
+    rows = sidebar.get_by_label("Rows N")
+    rows.fill("3")
+    sidebar.get_by_label("Classes C").fill("120")
+    sidebar.get_by_role("button", name="Generate").click()
+    sidebar.get_by_text("N = 3 rows × C = 120 classes").wait_for()
+    settle(page)
+    assert exceptions(page) == []
+    total, drawn = charts(page)
+    assert total > 0 and drawn == total
+    screenshot(page, "sidebar-generated")
+    # Back to the preset, which the generator had replaced.
+    sidebar.get_by_role("combobox").first.click()
+    page.get_by_role("option").first.click()
+    sidebar.get_by_text("N = 2 rows × C = 3 classes").wait_for()
+    sidebar.get_by_role("button", name="Reload preset").click()
+    settle(page)
+    assert exceptions(page) == []
+    assert sidebar.get_by_text("N = 2 rows × C = 3 classes").count() == 1
