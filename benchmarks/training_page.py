@@ -1,6 +1,7 @@
 """The Training page live: updates per second, pause latency, and memory under load."""
 
 import os
+import statistics
 import time
 
 from softmax_lab.ui.frame import ROOT
@@ -48,6 +49,32 @@ def _open_running(browser, server):
     return _wait_running(page)
 
 
+PAUSES = 5
+
+
+def _pause_latency(page):
+    """Seconds from a mouse click on Pause to the last training update it lets through
+    (0 when the click lands before the next tick).
+
+    The click is a real mouse event at the button's centre; ``locator.click()`` would
+    first wait for Playwright's actionability checks on a busy page and time those too.
+    """
+    pause = page.get_by_role("button", name="Pause", exact=True)
+    pause.scroll_into_view_if_needed()
+    box = pause.bounding_box()
+    page.evaluate("() => { window.__updates = []; }")
+    t0 = page.evaluate("() => performance.now()")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(4000)
+    page.locator(PROGRESS).get_by_text("paused").wait_for(timeout=10_000)  # it did pause
+    changes = page.evaluate("() => window.__updates")
+    stepping = [t for t, text in changes if text and "running" in text]
+    page.get_by_role("button", name="Start", exact=True).click()  # run on for the next one
+    _wait_running(page)
+    page.wait_for_timeout(1000)
+    return (max(stepping) - t0) / 1000 if stepping else 0.0
+
+
 def run(browser, server, rss_mib):
     if not (ROOT / "pages" / "training.py").exists():
         return [{"section": "training page", "name": "all", "note": "no Training page yet"}]
@@ -69,13 +96,8 @@ def run(browser, server, rss_mib):
             "note": f"{updates:.1f} updates/s",
         }
     )
-    page.evaluate("() => { window.__updates = []; }")
-    t0 = page.evaluate("() => performance.now()")
-    page.get_by_role("button", name="Pause", exact=True).click()
-    page.wait_for_timeout(4000)
-    changes = page.evaluate("() => window.__updates")
-    stepping = [t for t, text in changes if text and "running" in text]
-    latency = (max(stepping) - t0) / 1000 if stepping else 0.0
+    latencies = [_pause_latency(page) for _ in range(PAUSES)]
+    latency = statistics.median(latencies)
     rows.append(
         {
             "section": "training page",
@@ -86,7 +108,7 @@ def run(browser, server, rss_mib):
             "speedup": None,
             "target": "≤ 1 s",
             "met": latency <= 1.0,
-            "note": "",
+            "note": f"median of {PAUSES}: " + ", ".join(f"{x:.2f}" for x in latencies) + " s",
         }
     )
     page.context.close()
