@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from softmax_lab.presets import DEFAULT_PRESET
+from softmax_lab.ui import sidebar
 from softmax_lab.ui.sidebar import GENERATOR_DEFAULTS
 from softmax_lab.workspace import from_generator, from_preset
 from tests.page_harness import edit_table, editor_key, errors, run_page
@@ -91,6 +92,21 @@ def test_an_out_of_range_generator_value_never_reaches_the_core(at):
     assert not at.exception and not errors(at)
     n_classes = at.session_state["workspace"].n_classes
     assert 2 <= n_classes <= 1000
+
+
+def test_a_refused_batch_gets_a_message_by_the_form_and_keeps_the_last(at, monkeypatch):
+    # The widgets' limits match the core's, so only a future mismatch reaches this path.
+    def refuse(*args):
+        raise ValueError("n_classes must be between 2 and 1000, got 1001")
+
+    monkeypatch.setattr(sidebar, "from_generator", refuse)
+    before = at.session_state["workspace"].logits.copy()
+    at.session_state[OPEN] = True
+    at.run()
+    _button(at, "Generate").click().run()
+    assert not at.exception
+    assert [e.value for e in at.sidebar.error] == ["n_classes must be between 2 and 1000, got 1001"]
+    np.testing.assert_array_equal(at.session_state["workspace"].logits, before)
 
 
 def test_generator_defaults_match_the_core_signature():

@@ -10,8 +10,7 @@ from softmax_lab.figures.style import compact, plain_all
 def mappings_figure(class_names, mappings):
     """The mappings of one row as grouped bars on one shared axis: one group per class.
 
-    Every mapping here lies in [0, 1], so one axis compares them class by class. A
-    single set of axes also draws in half the time of a 2 × 2 grid on every rerun.
+    Every mapping here lies in [0, 1], so one axis compares them class by class.
 
     Parameters
     ----------
