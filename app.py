@@ -11,3 +11,4 @@ with frame.running():
     sidebar.render()
     page.run()
     share.write_to_url()
+    frame.freeze_long_lived_objects()

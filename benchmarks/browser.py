@@ -10,14 +10,31 @@ from tests.browser.harness import CHROMIUM_ARGS, Server, chromium_path, open_pag
 
 SLIDER = "[data-testid='stSlider'] input[type='range']"
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-# Every change to the page (text, elements, a chart's SVG) stamps the time; a round trip
-# ends at the last change before the page has been quiet for QUIET_MS.
+# Every change to the page (text, elements, a chart's SVG inside its frame) stamps the
+# time; a round trip ends at the last change before the page has been quiet for QUIET_MS.
+# The charts draw in same-origin frames (softmax_lab.ui.charts), each watched as well.
 WATCH = """() => {
     window.__lastChange = performance.now();
     if (window.__watch) return;
-    window.__watch = new MutationObserver(() => { window.__lastChange = performance.now(); });
-    window.__watch.observe(document.body,
-        {subtree: true, childList: true, attributes: true, characterData: true});
+    const stamp = () => { window.__lastChange = performance.now(); };
+    const opts = {subtree: true, childList: true, attributes: true, characterData: true};
+    const watched = new WeakSet();
+    const watchFrames = () => {
+        for (const f of document.querySelectorAll('iframe')) {
+            const doc = f.contentDocument;
+            if (doc && doc.documentElement && !watched.has(doc)) {
+                watched.add(doc);
+                new MutationObserver(stamp).observe(doc.documentElement, opts);
+            }
+            if (!f.__watched) {
+                f.__watched = true;
+                f.addEventListener('load', () => { stamp(); watchFrames(); });
+            }
+        }
+    };
+    window.__watch = new MutationObserver(() => { stamp(); watchFrames(); });
+    window.__watch.observe(document.body, opts);
+    watchFrames();
 }"""
 SHOWS = "(text) => document.body.textContent.includes(text)"
 QUIET = "(ms) => performance.now() - window.__lastChange > ms"

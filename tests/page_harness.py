@@ -1,7 +1,7 @@
 """Run one page of the app under ``streamlit.testing.v1.AppTest`` and read what it shows.
 
-AppTest cannot read Plotly charts directly: ``plotly_figures`` decodes each chart's
-``proto.spec`` JSON. Data editor edits are simulated through the editor's
+Every chart is a ``softmax_lab.ui.charts`` frame (a component instance): ``plotly_figures``
+decodes the figure JSON each one was sent. Data editor edits are simulated through the editor's
 session-state delta (``edit_table``).
 """
 
@@ -35,9 +35,23 @@ def run_page(
     return at
 
 
+def chart_elements(at: AppTest) -> list:
+    """The chart frames the last run sent, in page order."""
+    return [
+        el
+        for el in at.get("component_instance")
+        if el.proto.component_name.endswith(".plotly_chart")
+    ]
+
+
+def spec(el) -> dict:
+    """The Plotly figure a chart frame was sent, decoded."""
+    return json.loads(json.loads(el.proto.json_args)["spec"])
+
+
 def plotly_figures(at: AppTest) -> list[dict]:
     """Every Plotly chart on the page as its decoded JSON spec, in page order."""
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    return [spec(el) for el in chart_elements(at)]
 
 
 def editor_key(at: AppTest, name: str) -> str:
@@ -49,9 +63,9 @@ def editor_key(at: AppTest, name: str) -> str:
 
 def figure(at: AppTest, key: str) -> dict:
     """The decoded Plotly spec of the chart whose key is ``key``."""
-    for el in at.get("plotly_chart"):
+    for el in chart_elements(at):
         if el.proto.id.endswith(f"-{key}"):
-            return json.loads(el.proto.spec)
+            return spec(el)
     raise AssertionError(f"no chart with key {key!r}")
 
 
@@ -62,7 +76,7 @@ def trace(fig: dict, name: str, axis: str = "y") -> dict:
 
 def chart_keys(at: AppTest) -> set[str]:
     """The keys of the charts the last run sent."""
-    return {el.proto.id.rsplit("-", 1)[-1] for el in at.get("plotly_chart")}
+    return {el.proto.id.rsplit("-", 1)[-1] for el in chart_elements(at)}
 
 
 def edit_table(at: AppTest, key: str, edited=None, added=None, deleted=None) -> AppTest:

@@ -1,13 +1,19 @@
 """The pages' tabs: only the open one runs, every one renders, and what a reader typed
 in a tab is still there after a visit to another tab."""
 
-import json
-
 import numpy as np
 import pytest
 
 from softmax_lab.ui.sections import SECTIONS
-from tests.page_harness import chart_keys, decode_array, edit_table, figure, open_section, run_page
+from tests.page_harness import (
+    chart_keys,
+    decode_array,
+    edit_table,
+    figure,
+    open_section,
+    plotly_figures,
+    run_page,
+)
 
 ALL_SECTIONS = [(page, section) for page, labels in SECTIONS.items() for section in labels]
 BATCHES = {
@@ -26,9 +32,9 @@ def test_every_section_renders_without_a_traceback(page, section, batch):
     assert not at.error, [e.value for e in at.error]
     tab = next(t for t in at.tabs if t.label == section)
     assert list(tab.children), f"{page} / {section} drew nothing"
-    for chart in at.get("plotly_chart"):  # drawn by ui.charts.show: the lab's own look
-        assert chart.proto.theme == "", chart.proto.theme
-        font = json.loads(chart.proto.spec)["layout"]["template"]["layout"]["font"]
+    assert not at.get("plotly_chart"), "every chart goes through ui.charts.show"
+    for fig in plotly_figures(at):  # the lab's own look
+        font = fig["layout"]["template"]["layout"]["font"]
         assert "Source Sans" in font["family"]
 
 

@@ -1,16 +1,86 @@
-"""Every Plotly chart of the app goes through ``show``: the lab's template, no Streamlit theme."""
+"""Every Plotly chart of the app goes through ``show``: drawn in place, in the lab's look.
 
-import streamlit as st
+``st.plotly_chart`` takes a chart's identity from its figure. A chart whose data changes
+is therefore removed and plotted anew (``Plotly.newPlot``) on every rerun, which cost
+100-150 ms a chart on the lab's pages. ``show`` draws the figure in a small component
+frame instead (``plotly_frame/index.html``): Streamlit keeps a component for as long as
+its key stays the same, and the frame redraws each new figure with ``Plotly.react``.
+
+The frame loads plotly.js from the ``plotly`` package that built the figure, so the
+browser draws with the same plotly.js version; no other file and no network is involved.
+"""
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import plotly
+import plotly.io as pio
+import streamlit.components.v1 as components
 
 from softmax_lab.figures.style import TEMPLATE
 
+FRAME = Path(__file__).with_name("plotly_frame")
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+KEY_PREFIX = "chart-"  # keeps chart keys apart from the app's other session-state keys
+_TEMPLATE = TEMPLATE.to_plotly_json()
+
+
+def _provide(folder: Path) -> Path:
+    """Put the frame's page and plotly.min.js in ``folder``; return ``folder``.
+
+    Streamlit serves a component's files only from inside its folder (it resolves
+    symlinks), so plotly.min.js is hard-linked there, or copied. A stale copy from
+    another plotly version is replaced; ``os.replace`` keeps concurrent servers safe.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    pairs = [(PLOTLY_JS, folder / "plotly.min.js")]
+    if folder != FRAME:
+        pairs.append((FRAME / "index.html", folder / "index.html"))
+    for src, dest in pairs:
+        if dest.exists() and _same(src, dest):
+            continue
+        part = dest.with_name(f".{dest.name}.{os.getpid()}")
+        part.unlink(missing_ok=True)
+        try:
+            os.link(src, part)
+        except OSError:
+            shutil.copy2(src, part)
+        os.replace(part, dest)
+    return folder
+
+
+def _same(src: Path, dest: Path) -> bool:
+    a, b = src.stat(), dest.stat()
+    return os.path.samefile(src, dest) or (a.st_size, a.st_mtime) == (b.st_size, b.st_mtime)
+
+
+def _served_folder() -> Path:
+    """The package's own ``plotly_frame`` folder, or a temporary one if it is read-only."""
+    try:
+        return _provide(FRAME)
+    except OSError:
+        temp = Path(tempfile.gettempdir()) / f"softmax_lab_plotly_frame_{plotly.__version__}"
+        return _provide(temp)
+
+
+_frame = components.declare_component("plotly_chart", path=str(_served_folder()))
+
+
+def spec_json(fig) -> str:
+    """``fig`` as the JSON the frame draws, with the lab's template (``TEMPLATE``)."""
+    spec = fig.to_plotly_json()
+    spec["layout"]["template"] = _TEMPLATE
+    return pio.to_json(spec, validate=False)
+
 
 def show(fig, *, key: str, where=None) -> None:
-    """Draw ``fig`` in ``where`` (default: the main area) with ``TEMPLATE`` and ``theme=None``.
+    """Draw ``fig`` in ``where`` (default: the current container), updated in place.
 
-    Streamlit's chart theme restyles the figure in the browser on every redraw (15-20 ms
-    per changed chart on a bare page); the template costs 0.5 ms here and a third of the
-    bytes sent.
+    ``key`` names the chart: while it stays the same across reruns the browser keeps
+    the chart and redraws only what changed.
     """
-    fig.layout.template = TEMPLATE
-    (where or st).plotly_chart(fig, key=key, theme=None)
+    with where if where is not None else contextlib.nullcontext():
+        _frame(spec=spec_json(fig), key=KEY_PREFIX + key, default=None)

@@ -26,6 +26,13 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# Every chart is a frame of softmax_lab.ui.charts that draws with Plotly.react; its body's
+# data-state is "drawn" once the newest figure it was sent is on screen.
+CHART_FRAME = "iframe[title='softmax_lab.ui.charts.plotly_chart']"
+_FRAME_DOCS = f"[...document.querySelectorAll({CHART_FRAME!r})].map(f => f.contentDocument)"
+PLOTS_JS = f"{_FRAME_DOCS}.map(d => d && d.querySelector('.js-plotly-plot')).filter(Boolean)"
+_ALL_DRAWN = f"""() => {_FRAME_DOCS}.every(
+    d => d && d.body && d.body.dataset.state === 'drawn' && d.querySelector('.main-svg'))"""
 SKELETONS = "[data-testid='stSkeleton'], [data-testid='stAppSkeleton']"
 PAGES = ("probabilities", "jacobian", "gradients", "saturation", "training")
 
@@ -90,13 +97,17 @@ def settle(page, timeout_ms: int = 30_000) -> None:
     page.wait_for_function(f"() => !document.querySelector({SKELETONS!r})", timeout=timeout_ms)
     page.wait_for_timeout(300)
     page.wait_for_selector(DONE, timeout=timeout_ms)
-    for chart in page.locator("[data-testid='stPlotlyChart']").all():
-        chart.locator(".main-svg").first.wait_for(timeout=timeout_ms)
+    page.wait_for_function(_ALL_DRAWN, timeout=timeout_ms)
 
 
 def open_page(page, url: str, timeout_ms: int = 30_000) -> None:
     page.goto(url)
     settle(page, timeout_ms)
+
+
+def untouched(page) -> bool:
+    """No injected script ran: ``window.__pwned`` is unset in the page and in every frame."""
+    return all(f.evaluate("() => window.__pwned === undefined") for f in page.frames)
 
 
 def exceptions(page) -> list[str]:
@@ -105,8 +116,22 @@ def exceptions(page) -> list[str]:
 
 def charts(page) -> tuple[int, int]:
     """(Plotly charts on the page, those that have drawn an SVG)."""
-    all_charts = page.locator("[data-testid='stPlotlyChart']").all()
-    return len(all_charts), sum(1 for c in all_charts if c.locator(".main-svg").count())
+    drawn = page.evaluate(f"() => {_FRAME_DOCS}.map(d => !!(d && d.querySelector('.main-svg')))")
+    return len(drawn), sum(drawn)
+
+
+def count_in_charts(page, selector: str) -> int:
+    """How many elements match ``selector`` inside all the chart frames together."""
+    return page.evaluate(
+        f"(sel) => {_FRAME_DOCS}.reduce((n, d) => n + (d ? d.querySelectorAll(sel).length : 0), 0)",
+        selector,
+    )
+
+
+def chart(page, index: int = 0):
+    """The ``index``-th chart frame's body (-1 for the last), as a Playwright locator."""
+    frames = page.frame_locator(CHART_FRAME)
+    return (frames.last if index == -1 else frames.nth(index)).locator("body")
 
 
 def nav_labels(page) -> list[str]:

@@ -7,13 +7,21 @@ from scipy import special
 
 from softmax_lab.reference_examples import WRITEUP_Z
 from softmax_lab.workspace import TEMPERATURES
-from tests.browser.harness import charts, exceptions, open_page, screenshot, settle
+from tests.browser.harness import (
+    chart,
+    charts,
+    count_in_charts,
+    exceptions,
+    open_page,
+    screenshot,
+    settle,
+)
 
-HEATMAP = "[data-testid='stPlotlyChart'] .heatmaplayer image, [data-testid='stPlotlyChart'] .hm"
+HEATMAP = ".heatmaplayer image, .hm"
 
 
 def _heatmap_drawn(page) -> bool:
-    return page.locator(HEATMAP).count() > 0
+    return count_in_charts(page, HEATMAP) > 0
 
 
 def test_deep_link_on_a_fresh_server_draws_the_heatmap(browser, fresh_server):
@@ -28,7 +36,7 @@ def test_deep_link_on_a_fresh_server_draws_the_heatmap(browser, fresh_server):
     total, drawn = charts(page)
     assert total == drawn == 1  # the first tab: the heatmap
     assert _heatmap_drawn(page)
-    cells = page.locator("[data-testid='stPlotlyChart']").first.locator(".heatmap-label text")
+    cells = chart(page).locator(".heatmap-label text")
     assert cells.count() == 9  # each value of the 3 × 3 J printed in its cell
     a = special.softmax(WRITEUP_Z[0])
     assert cells.first.text_content() == f"{a[0] * (1 - a[0]):.4f}"

@@ -4,7 +4,7 @@ finish, and another visitor still gets a page within 5 s."""
 import re
 import time
 
-from tests.browser.harness import exceptions, open_page, settle
+from tests.browser.harness import chart, exceptions, open_page, settle
 
 SESSIONS = 10
 
@@ -52,7 +52,7 @@ def test_ten_sessions_keep_their_own_state(browser, server):
         # Back on the Probabilities page of the same session: its own batch, nobody else's.
         page.locator("[data-testid='stSidebarNav'] a", has_text="Probabilities").click()
         settle(page, 60_000)
-        assert f"s{i}a" in page.locator("[data-testid='stPlotlyChart']").first.inner_text()
+        assert f"s{i}a" in chart(page).inner_text()
         assert f"z={i}%2C{i + 1}%2C{2 * i}" in page.url
         others = [f"s{j}a" for j in range(SESSIONS) if j != i]
         body = page.locator("[data-testid='stMain']").inner_text()

@@ -2,7 +2,7 @@
 
 from urllib.parse import quote
 
-from tests.browser.harness import exceptions, open_page
+from tests.browser.harness import chart, count_in_charts, exceptions, open_page, untouched
 
 PAYLOADS = [
     "<img src=x onerror=window.__pwned=1>",
@@ -23,11 +23,11 @@ def test_class_names_with_markup_show_as_text(browser, server, page):
     open_page(page, f"{server.url}/probabilities?z=1,2,3&y=0&names={names}")
     assert exceptions(page) == []
     assert dialogs == []
-    assert page.evaluate("() => window.__pwned === undefined")
+    assert untouched(page)
     # The names are listed as plain text in the editor and drawn as text in the chart.
-    chart_text = page.locator("[data-testid='stPlotlyChart']").first.inner_text()
+    chart_text = chart(page).inner_text()
     assert "<img src=x onerror=window.__pwned=1>" in chart_text
-    assert page.locator("[data-testid='stPlotlyChart'] img").count() == 0
+    assert count_in_charts(page, "img") == 0
     assert page.locator("script:has-text('__pwned')").count() == 0
 
 
@@ -37,7 +37,7 @@ def test_hostile_query_parameters_show_a_message_not_markup(browser, server, pag
     open_page(page, f"{server.url}/probabilities?preset={bad}&T=javascript:alert(1)")
     assert exceptions(page) == []
     assert dialogs == []
-    assert page.evaluate("() => window.__pwned === undefined")
+    assert untouched(page)
     warning = page.locator("[data-testid='stAlert']").first.inner_text()
     assert "could not be read" in warning
     assert page.locator("[data-testid='stAlert'] img").count() == 0

@@ -2,10 +2,17 @@
 
 import re
 
-from tests.browser.harness import charts, exceptions, open_page, screenshot, settle
+from tests.browser.harness import (
+    CHART_FRAME,
+    PLOTS_JS,
+    charts,
+    exceptions,
+    open_page,
+    screenshot,
+    settle,
+)
 
 PROGRESS = "[data-testid='stProgress']"
-CHART = "[data-testid='stPlotlyChart']"
 
 
 def _step(page):
@@ -15,22 +22,20 @@ def _step(page):
 
 def _curve_points(page):
     return page.evaluate(
-        """() => {
-            const sel = "[data-testid='stPlotlyChart'] .js-plotly-plot";
-            const charts = [...document.querySelectorAll(sel)];
+        f"""() => {{
+            const charts = {PLOTS_JS};
             const isCurves = c => (c.layout.annotations || []).some(a => a.text === 'loss');
             const curves = charts.find(isCurves);
             return curves ? curves._fullData[0].x.length : -1;
-        }"""
+        }}"""
     )
 
 
-REGIONS = """() => {
-    const sel = "[data-testid='stPlotlyChart'] .js-plotly-plot";
-    const regions = [...document.querySelectorAll(sel)].find(
+REGIONS = f"""() => {{
+    const regions = {PLOTS_JS}.find(
         c => c._fullData.length > 1 && c._fullData[0].type === 'heatmap');
     return regions ? JSON.stringify(regions._fullData[0].z) : null;
-}"""
+}}"""
 
 
 def test_start_pause_reset(browser, server, page):
@@ -58,7 +63,7 @@ def test_start_pause_reset(browser, server, page):
     settle(page)
     # The rerun after Pause draws every chart again: the live loss, the slow curves, the
     # regions and the confusion matrix.
-    page.wait_for_function(f"() => document.querySelectorAll({CHART!r}).length >= 4")
+    page.wait_for_function(f"() => document.querySelectorAll({CHART_FRAME!r}).length >= 4")
     settle(page)
     paused = _step(page)
     assert paused < 20_000, "the run finished before Pause: the test proves nothing"
@@ -82,13 +87,12 @@ def test_compare_mode_trains_both_runs_on_shared_axes(browser, server, page):
     settle(page)
     assert _step(page) == 10
     traces = page.evaluate(
-        """() => {
-            const sel = "[data-testid='stPlotlyChart'] .js-plotly-plot";
-            const curves = [...document.querySelectorAll(sel)].find(
+        f"""() => {{
+            const curves = {PLOTS_JS}.find(
                 c => (c.layout.annotations || []).some(a => a.text === 'loss'));
             return curves._fullData.filter(t => t.xaxis === 'x' && t.yaxis === 'y')
                 .map(t => [t.name, t.x[t.x.length - 1]]);
-        }"""
+        }}"""
     )
     assert len(traces) == 2
     assert traces[0][0].startswith("A:") and traces[1][0].startswith("B:")

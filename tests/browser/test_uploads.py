@@ -3,7 +3,7 @@ cells shows as text and runs no script."""
 
 import json
 
-from tests.browser.harness import exceptions, open_page, settle
+from tests.browser.harness import chart, count_in_charts, exceptions, open_page, settle, untouched
 
 PAYLOAD = "<img src=x onerror=window.__pwned=1>"
 
@@ -49,10 +49,10 @@ def test_markup_in_csv_labels_shows_as_text(browser, server, page):
     settle(page)
     assert exceptions(page) == []
     assert dialogs == []
-    assert page.evaluate("() => window.__pwned === undefined")
-    confusion = page.locator("[data-testid='stPlotlyChart']").last.inner_text()
+    assert untouched(page)
+    confusion = chart(page, -1).inner_text()
     assert PAYLOAD in confusion
-    assert page.locator("[data-testid='stPlotlyChart'] img").count() == 0
+    assert count_in_charts(page, "img") == 0
 
 
 def test_a_malformed_run_json_is_refused(browser, server, page):
