@@ -7,6 +7,10 @@ COPY app.py ./
 COPY softmax_lab ./softmax_lab
 COPY pages ./pages
 COPY .streamlit ./.streamlit
+# The chart frames' plotly.js (softmax_lab/ui/charts.py), placed while the folders are
+# still writable; cp -p keeps the size and time the app checks before linking its own.
+RUN PLOTLY_JS="$(python -c 'import os, plotly; print(os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js"))')" \
+ && mkdir -p static && cp -p "$PLOTLY_JS" static/ && cp -p "$PLOTLY_JS" softmax_lab/ui/plotly_frame/
 RUN useradd --create-home lab
 USER lab
 EXPOSE 8501

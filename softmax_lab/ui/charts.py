@@ -7,7 +7,9 @@ frame instead (``plotly_frame/index.html``): Streamlit keeps a component for as 
 its key stays the same, and the frame redraws each new figure with ``Plotly.react``.
 
 The frame loads plotly.js from the ``plotly`` package that built the figure, so the
-browser draws with the same plotly.js version; no other file and no network is involved.
+browser draws with the same plotly.js version; nothing is fetched from the network. It
+reads it from the app's ``static/`` folder (``server.enableStaticServing``), which the
+browser caches, and falls back to a copy in its own folder, which it does not.
 """
 
 import contextlib
@@ -21,8 +23,10 @@ import plotly.io as pio
 import streamlit.components.v1 as components
 
 from softmax_lab.figures.style import TEMPLATE
+from softmax_lab.ui.frame import ROOT
 
 FRAME = Path(__file__).with_name("plotly_frame")
+STATIC = ROOT / "static"  # served at app/static/ next to app.py
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 KEY_PREFIX = "chart-"  # keeps chart keys apart from the app's other session-state keys
 _TEMPLATE = TEMPLATE.to_plotly_json()
@@ -40,16 +44,32 @@ def _provide(folder: Path) -> Path:
     if folder != FRAME:
         pairs.append((FRAME / "index.html", folder / "index.html"))
     for src, dest in pairs:
-        if dest.exists() and _same(src, dest):
-            continue
-        part = dest.with_name(f".{dest.name}.{os.getpid()}")
-        part.unlink(missing_ok=True)
-        try:
-            os.link(src, part)
-        except OSError:
-            shutil.copy2(src, part)
-        os.replace(part, dest)
+        _place(src, dest)
     return folder
+
+
+def _place(src: Path, dest: Path) -> None:
+    """Hard-link ``src`` at ``dest``, or copy it; leave an identical ``dest`` alone."""
+    if dest.exists() and _same(src, dest):
+        return
+    part = dest.with_name(f".{dest.name}.{os.getpid()}")
+    part.unlink(missing_ok=True)
+    try:
+        os.link(src, part)
+    except OSError:
+        shutil.copy2(src, part)
+    os.replace(part, dest)
+
+
+def _provide_static(folder: Path = STATIC) -> bool:
+    """Put plotly.min.js in the app's static folder; False if it cannot be written there
+    (the frame then loads its own copy)."""
+    try:
+        folder.mkdir(exist_ok=True)
+        _place(PLOTLY_JS, folder / "plotly.min.js")
+    except OSError:
+        return False
+    return True
 
 
 def _same(src: Path, dest: Path) -> bool:
@@ -67,6 +87,7 @@ def _served_folder() -> Path:
 
 
 _frame = components.declare_component("plotly_chart", path=str(_served_folder()))
+_provide_static()
 
 
 def spec_json(fig) -> str:

@@ -51,7 +51,7 @@ def free_port() -> int:
 class Server:
     """``streamlit run app.py`` on a free loopback port, stopped with ``stop()``."""
 
-    def __init__(self, script: str = "app.py"):
+    def __init__(self, script: str = "app.py", env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "-m", "streamlit", "run", script]
@@ -64,7 +64,7 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -4,8 +4,11 @@ import numpy as np
 import pytest
 from scipy import special
 
+from softmax_lab.reference_examples import WRITEUP_Z
 from softmax_lab.ui.frame import PAGES, ROOT
+from softmax_lab.workspace import TEMPERATURES
 from tests.browser.harness import (
+    PLOTS_JS,
     charts,
     exceptions,
     nav_labels,
@@ -101,3 +104,25 @@ def test_the_sidebar_generator_and_reload_preset_work_in_the_browser(server, pag
     settle(page)
     assert exceptions(page) == []
     assert sidebar.get_by_text("N = 2 rows × C = 3 classes").count() == 1
+
+
+def test_a_temperature_change_redraws_the_chart_in_place(server, page):
+    """The chart frame keeps its plot and redraws it with Plotly.react: no new plot."""
+    open_page(page, f"{server.url}/probabilities")
+    page.evaluate(f"() => {{ {PLOTS_JS}[0].__kept = true; }}")
+    slider = page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input").first
+    up = TEMPERATURES[TEMPERATURES.index(1.0) + 1]
+    slider.press("ArrowRight")
+    page.get_by_text(f"T = {up:g}").first.wait_for()
+    settle(page)
+    kept, mine = page.evaluate(
+        f"""() => {{
+            const plot = {PLOTS_JS}[0];
+            const softmax = plot._fullData.find(t => t.name.startsWith('softmax'));
+            return [plot.__kept === true, Array.from(softmax.y)];
+        }}"""
+    )
+    gold = special.softmax(WRITEUP_Z[0] / up)
+    assert kept, "the chart was plotted anew"
+    np.testing.assert_allclose(mine, gold, rtol=1e-12)
+    assert exceptions(page) == []
