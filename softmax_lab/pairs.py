@@ -117,6 +117,8 @@ class LossPair:
 def _arrays(z, y):
     z = np.asarray(z, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
+    if y.shape == z.shape:  # the common case; broadcast_to costs more than the step's math
+        return z, y
     try:
         y = np.broadcast_to(y, z.shape)
     except ValueError:
