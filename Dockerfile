@@ -8,9 +8,13 @@ COPY softmax_lab ./softmax_lab
 COPY pages ./pages
 COPY .streamlit ./.streamlit
 # The chart frames' plotly.js (softmax_lab/ui/charts.py), placed while the folders are
-# still writable; cp -p keeps the size and time the app checks before linking its own.
+# still writable; the app checks their size and time and leaves them
+# alone (see STATIC_TIME in charts.py for the static copy's date).
 RUN PLOTLY_JS="$(python -c 'import os, plotly; print(os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js"))')" \
- && mkdir -p static && cp -p "$PLOTLY_JS" static/ && cp -p "$PLOTLY_JS" softmax_lab/ui/plotly_frame/
+ && VERSION="$(python -c 'import plotly; print(plotly.__version__)')" \
+ && mkdir -p static && cp "$PLOTLY_JS" "static/plotly-$VERSION.min.js" \
+ && touch -d @946684800 "static/plotly-$VERSION.min.js" \
+ && cp -p "$PLOTLY_JS" softmax_lab/ui/plotly_frame/
 RUN useradd --create-home lab
 USER lab
 EXPOSE 8501

@@ -62,7 +62,7 @@ def test_a_read_only_package_serves_the_frame_from_a_temporary_folder(monkeypatc
 def test_the_served_folder_is_the_packages_own():
     assert charts._served_folder() == charts.FRAME
     html = (charts.FRAME / "index.html").read_text()
-    assert 'const SOURCES = ["../../app/static/plotly.min.js", "plotly.min.js"];' in html
+    assert '["../../app/static/" + encodeURIComponent(staticName), "plotly.min.js"]' in html
     assert "Plotly.react" in html and "Plotly.newPlot" not in html
 
 
@@ -88,9 +88,17 @@ def test_long_lived_objects_are_frozen_once_per_new_import(unfrozen, monkeypatch
     assert gc.get_freeze_count() > frozen
 
 
-def test_plotly_js_is_placed_in_the_static_folder(tmp_path):
+def test_plotly_js_is_placed_in_the_static_folder_under_its_version(tmp_path):
+    import plotly
+
     assert charts._provide_static(tmp_path / "static")
-    assert (tmp_path / "static" / "plotly.min.js").read_bytes() == charts.PLOTLY_JS.read_bytes()
+    dest = tmp_path / "static" / f"plotly-{plotly.__version__}.min.js"
+    assert dest.read_bytes() == charts.PLOTLY_JS.read_bytes()
+    assert dest.stat().st_mtime == charts.STATIC_TIME  # dated long ago: cached long
+    assert charts.PLOTLY_JS.stat().st_mtime != charts.STATIC_TIME  # plotly's own file kept
+    inode = dest.stat().st_ino
+    assert charts._provide_static(tmp_path / "static")
+    assert dest.stat().st_ino == inode  # already there: left alone
 
 
 def test_an_unwritable_static_folder_leaves_the_frame_its_own_copy(tmp_path):
@@ -105,4 +113,4 @@ def test_the_app_serves_its_static_folder():
 
     config = tomllib.loads((frame.ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableStaticServing"] is True
-    assert (charts.STATIC / "plotly.min.js").read_bytes() == charts.PLOTLY_JS.read_bytes()
+    assert (charts.STATIC / charts.STATIC_NAME).read_bytes() == charts.PLOTLY_JS.read_bytes()

@@ -61,12 +61,30 @@ def _place(src: Path, dest: Path) -> None:
     os.replace(part, dest)
 
 
+# The static copy's name carries the plotly version, so what that URL serves never
+# changes. Streamlit's static route sends Last-Modified but answers no conditional
+# request, so the browser caches the file for a tenth of its age (heuristic freshness):
+# the copy is dated 2000-01-01 to make that long. A fresh install would otherwise have
+# every frame download the 1.5 MB again for its first minutes.
+STATIC_NAME = f"plotly-{plotly.__version__}.min.js"
+STATIC_TIME = 946_684_800  # 2000-01-01T00:00:00Z
+
+
 def _provide_static(folder: Path = STATIC) -> bool:
-    """Put plotly.min.js in the app's static folder; False if it cannot be written there
-    (the frame then loads its own copy)."""
+    """Put plotly.js in the app's static folder as ``STATIC_NAME``; False if it cannot be
+    written there (the frame then loads its own copy)."""
+    dest = folder / STATIC_NAME
     try:
         folder.mkdir(exist_ok=True)
-        _place(PLOTLY_JS, folder / "plotly.min.js")
+        if dest.exists() and (dest.stat().st_size, dest.stat().st_mtime) == (
+            PLOTLY_JS.stat().st_size,
+            STATIC_TIME,
+        ):
+            return True
+        part = dest.with_name(f".{dest.name}.{os.getpid()}")
+        shutil.copyfile(PLOTLY_JS, part)  # a copy: a hard link would re-date plotly's file
+        os.utime(part, (STATIC_TIME, STATIC_TIME))
+        os.replace(part, dest)
     except OSError:
         return False
     return True
@@ -104,4 +122,4 @@ def show(fig, *, key: str, where=None) -> None:
     the chart and redraws only what changed.
     """
     with where if where is not None else contextlib.nullcontext():
-        _frame(spec=spec_json(fig), key=KEY_PREFIX + key, default=None)
+        _frame(spec=spec_json(fig), plotly=STATIC_NAME, key=KEY_PREFIX + key, default=None)
