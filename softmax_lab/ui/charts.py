@@ -48,17 +48,32 @@ def _provide(folder: Path) -> Path:
     return folder
 
 
-def _place(src: Path, dest: Path) -> None:
-    """Hard-link ``src`` at ``dest``, or copy it; leave an identical ``dest`` alone."""
-    if dest.exists() and _same(src, dest):
+def _place(src: Path, dest: Path, dated: float | None = None) -> None:
+    """Hard-link ``src`` at ``dest``, or copy it; leave an identical ``dest`` alone.
+
+    ``dated`` asks for a copy with that modification time instead (a hard link shares
+    the time of plotly's own file).
+    """
+    if dest.exists() and _same(src, dest, dated):
         return
     part = dest.with_name(f".{dest.name}.{os.getpid()}")
     part.unlink(missing_ok=True)
-    try:
-        os.link(src, part)
-    except OSError:
-        shutil.copy2(src, part)
+    if dated is not None:
+        shutil.copyfile(src, part)
+        os.utime(part, (dated, dated))
+    else:
+        try:
+            os.link(src, part)
+        except OSError:
+            shutil.copy2(src, part)
     os.replace(part, dest)
+
+
+def _same(src: Path, dest: Path, dated: float | None = None) -> bool:
+    a, b = src.stat(), dest.stat()
+    if dated is not None:
+        return (a.st_size, dated) == (b.st_size, b.st_mtime)
+    return os.path.samefile(src, dest) or (a.st_size, a.st_mtime) == (b.st_size, b.st_mtime)
 
 
 # The static copy's name carries the plotly version, so what that URL serves never
@@ -73,26 +88,12 @@ STATIC_TIME = 946_684_800  # 2000-01-01T00:00:00Z
 def _provide_static(folder: Path = STATIC) -> bool:
     """Put plotly.js in the app's static folder as ``STATIC_NAME``; False if it cannot be
     written there (the frame then loads its own copy)."""
-    dest = folder / STATIC_NAME
     try:
         folder.mkdir(exist_ok=True)
-        if dest.exists() and (dest.stat().st_size, dest.stat().st_mtime) == (
-            PLOTLY_JS.stat().st_size,
-            STATIC_TIME,
-        ):
-            return True
-        part = dest.with_name(f".{dest.name}.{os.getpid()}")
-        shutil.copyfile(PLOTLY_JS, part)  # a copy: a hard link would re-date plotly's file
-        os.utime(part, (STATIC_TIME, STATIC_TIME))
-        os.replace(part, dest)
+        _place(PLOTLY_JS, folder / STATIC_NAME, dated=STATIC_TIME)
     except OSError:
         return False
     return True
-
-
-def _same(src: Path, dest: Path) -> bool:
-    a, b = src.stat(), dest.stat()
-    return os.path.samefile(src, dest) or (a.st_size, a.st_mtime) == (b.st_size, b.st_mtime)
 
 
 def _served_folder() -> Path:

@@ -1,5 +1,7 @@
 """The chart frames in Chromium: plotly.js from the browser's cache, and the fallback."""
 
+import pytest
+
 from softmax_lab.ui.charts import STATIC_NAME
 from tests.browser.harness import CHART_FRAME, Server, charts, exceptions, open_page, settle
 
@@ -36,3 +38,17 @@ def test_without_static_serving_the_frames_use_their_own_copy(page):
         assert exceptions(page) == []
     finally:
         server.stop()
+
+
+def test_each_frame_is_as_tall_as_its_figure(server, page):
+    open_page(page, f"{server.url}/jacobian")
+    sizes = page.evaluate(
+        f"""() => [...document.querySelectorAll({CHART_FRAME!r})].map(f => [
+            f.getBoundingClientRect().height,
+            f.contentDocument.querySelector('.js-plotly-plot')._fullLayout.height,
+            !!f.contentDocument.getElementById('loading')])"""
+    )
+    assert sizes, "no chart frame"
+    for frame_height, figure_height, loading_left in sizes:
+        assert frame_height == pytest.approx(figure_height, abs=1)
+        assert not loading_left  # the placeholder goes with the first drawing
