@@ -17,6 +17,7 @@ import numpy as np
 SHORT = 32  # classes at most
 MODERATE = 16  # rows at least, for the (C, N) copy to pay off
 TALL = 4096  # rows at least, for the column loop to beat the (C, N) copy
+BLOCK = 32_768  # entries in a block of rows (256 KiB of float64): it stays in a core's L2
 
 
 def _short_rows(z, axis):
@@ -37,6 +38,18 @@ def classes_first(z, axis):
     (True, False)
     """
     return _short_rows(z, axis) and MODERATE <= z.shape[0] < TALL
+
+
+def row_blocks(N, C):
+    """Slices of at most ``BLOCK // C`` rows (at least one) that cover ``range(N)`` in order.
+
+    Examples
+    --------
+    >>> [(rows.start, rows.stop) for rows in row_blocks(10_000, 10)]
+    [(0, 3276), (3276, 6552), (6552, 9828), (9828, 13104)]
+    """
+    step = max(1, BLOCK // C)
+    return [slice(start, start + step) for start in range(0, N, step)]
 
 
 @functools.lru_cache(maxsize=64)

@@ -31,18 +31,26 @@ def _shifted(z, axis, temperature):
     z = as_float_array(z)
     check_axis(z, axis)
     t = check_temperature(temperature)
-    flipped = classes_first(z, axis)
-    if flipped:
-        z, axis = z.T.copy(), 0
-    top = row_max(z, axis)
-    # +inf − +inf -> NaN, fixed below; a gap past the float max -> −inf; a quotient
-    # past the dtype's range is the −inf the T -> 0 limit asks for.
-    s = np.subtract(z, top, out=z if flipped else None)
-    if np.fmax.reduce(top, axis=None) == np.inf:  # fmax: a NaN row cannot hide it
-        # A row whose max is +inf holds no NaN, so its NaNs are exactly its +infs.
-        s = np.where(top == np.inf, np.where(np.isnan(s), 0.0, -np.inf), s).astype(z.dtype)
+    s, axis, flipped = _shift(z, axis)
     if t != 1.0:  # divide in float64, where any T in [1e-300, 1e300] is representable
+        # A quotient past the dtype's range is the −inf the T -> 0 limit asks for.
         s = np.divide(s, t, dtype=np.float64).astype(z.dtype, copy=False)
+    return s, axis, flipped
+
+
+def _shift(z, axis):
+    """z − max z along ``axis`` for a floating ``z`` already checked: ``_shifted`` at T = 1."""
+    if classes_first(z, axis):
+        s, axis, flipped = z.T.copy(), 0, True
+        top = np.maximum.reduce(s, 0)  # (N,): broadcasts along each class row of s
+        np.subtract(s, top, out=s)
+    else:
+        top, flipped = row_max(z, axis), False
+        s = z - top  # a gap past the float max -> −inf
+    if np.fmax.reduce(top, axis=None) == np.inf:  # fmax: a NaN row cannot hide it
+        # +inf − +inf is NaN; a row whose max is +inf holds no NaN, so its NaNs are
+        # exactly its +infs, and its limit is uniform over them.
+        s = np.where(top == np.inf, np.where(np.isnan(s), 0.0, -np.inf), s).astype(z.dtype)
     return s, axis, flipped
 
 

@@ -6,7 +6,7 @@ classes, ``"sum"`` sums over rows, ``"none"`` returns the per-row values (N,).
 
 import numpy as np
 
-from softmax_lab._rows import row_sum, steps
+from softmax_lab._rows import BLOCK, row_blocks, steps
 from softmax_lab._validate import (
     as_float_array,
     check_axis,
@@ -18,7 +18,7 @@ from softmax_lab.activations import (
     LIMITS,
     _restore,
     _row_total,
-    _shifted,
+    _shift,
     log_sigmoid,
     log_softmax,
     sigmoid,
@@ -57,10 +57,10 @@ def _class_indices(logits, y, axis, label_smoothing):
     The path takes integer class indices of shape (N,) for (N, C) logits with the
     classes last and no smoothing.
     """
-    y = np.asarray(y)
-    if label_smoothing or logits.ndim != 2 or axis not in (-1, 1) or y.dtype.kind not in "iu":
+    if label_smoothing or logits.ndim != 2 or axis not in (-1, 1):
         return None
-    if y.shape != (logits.shape[0],):
+    y = np.asarray(y)
+    if y.dtype.kind not in "iu" or y.shape != (logits.shape[0],):
         return None
     y = y.astype(np.intp, copy=False)
     C = logits.shape[1]
@@ -78,6 +78,29 @@ def _target_positions(y, shape, flipped):
         return y * N + steps(N)
     N, C = shape
     return steps(N * C, C) + y
+
+
+def _target_nll(logits, y):
+    """−log softmax(z)_y per row (N,) of (N, C) logits, for class indices y (N,).
+
+    It is log Σ exp(s) − s_y with s = z − max z, taken one cache-sized block of rows
+    at a time (``row_blocks``): each shifted block is scratch, so a large batch
+    allocates nothing of the logits' size. Call it under ``np.errstate(**LIMITS)``.
+    """
+    N, C = logits.shape
+    if N * C <= BLOCK:
+        return _block_nll(logits, y)
+    nll = np.empty(N, dtype=np.result_type(logits.dtype, np.float32))
+    for rows in row_blocks(N, C):
+        nll[rows] = _block_nll(logits[rows], y[rows])
+    return nll
+
+
+def _block_nll(z, y):
+    s, axis, flipped = _shift(z, 1)
+    s_y = s.ravel().take(_target_positions(y, s.shape, flipped))  # ravel is in C order
+    lse = np.log(_row_total(np.exp(s, out=s), axis)).ravel()
+    return np.subtract(lse, s_y, out=lse)
 
 
 def _prepare(logits, y, axis, reduction, label_smoothing):
@@ -123,13 +146,9 @@ def cross_entropy(logits, y, axis=-1, reduction="mean", label_smoothing=0.0):
     check_axis(logits, axis, "logits")
     check_reduction(reduction)
     idx = _class_indices(logits, y, axis, label_smoothing)
-    if idx is not None:  # gather: −log softmax(z)_y = log Σ exp(s) − s_y with s = z − max z
+    if idx is not None:
         with np.errstate(**LIMITS):  # and a loss past the float max is reported as inf
-            s, axis, flipped = _shifted(logits, axis, 1.0)
-            s = np.ascontiguousarray(s)
-            s_y = s.ravel().take(_target_positions(idx, s.shape, flipped))
-            lse = np.log(row_sum(np.exp(s, out=s), axis)).ravel()
-            return reduce_rows(np.subtract(lse, s_y, out=lse), reduction)
+            return reduce_rows(_target_nll(logits, idx), reduction)
     logits, y = _prepare(logits, y, axis, reduction, label_smoothing)
     logp = log_softmax(logits, axis=axis)
     with np.errstate(invalid="ignore"):
@@ -166,7 +185,7 @@ def cross_entropy_grad(logits, y, axis=-1, reduction="mean", label_smoothing=0.0
     idx = _class_indices(logits, y, axis, label_smoothing)
     if idx is not None:  # one-hot rows sum to 1: (softmax(z) − y)·scale, built in place
         with np.errstate(**LIMITS):
-            grad, axis, flipped = _shifted(logits, axis, 1.0)
+            grad, axis, flipped = _shift(logits, axis)
             grad = np.ascontiguousarray(grad)
             np.exp(grad, out=grad)
             np.divide(grad, _row_total(grad, axis) / scale, out=grad)

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from softmax_lab.activations import log_sigmoid, log_softmax, softmax
+from softmax_lab.losses import cross_entropy, cross_entropy_grad
 from softmax_lab.pairs import PAIRS
 
 TRAIN_PAIRS = ("softmax_ce", "sigmoid_bce", "softmax_mse", "sigmoid_pos_ce")
@@ -208,7 +209,9 @@ def affine(X, W, b):
     array([[1.5, 0.5],
            [1.5, 0.5]])
     """
-    return X @ W + b
+    out = X @ W
+    out += b  # in place: one (N, C) array, not two
+    return out
 
 
 def affine_backward(dOut, X):
@@ -253,7 +256,9 @@ def tanh_backward(dH, pre, H):
     >>> tanh_backward(np.ones(2), None, np.array([0.0, 0.5])).tolist()
     [1.0, 0.75]
     """
-    return dH * (1.0 - H * H)
+    dpre = np.multiply(H, H)  # one (N, M) array, updated in place
+    np.subtract(1.0, dpre, out=dpre)
+    return np.multiply(dpre, dH, out=dpre)
 
 
 def relu(pre):
@@ -303,7 +308,7 @@ def l2_penalty_grad(W, l2):
     return l2 * W
 
 
-def mean_row_loss(pair, logits, Y):
+def mean_row_loss(pair, logits, Y, labels=None):
     """The pair's per-row loss (a sum over C), averaged over the N rows: a float.
 
     Parameters
@@ -313,24 +318,35 @@ def mean_row_loss(pair, logits, Y):
     logits : ndarray, shape (N, C)
     Y : ndarray, shape (N, C)
         One-hot targets.
+    labels : ndarray of int, shape (N,), optional
+        The classes of Y's rows. With them, softmax_ce takes the core's gather path
+        (``losses.cross_entropy`` on class indices): the same value, without Y.
 
     Examples
     --------
     >>> round(mean_row_loss(PAIRS["softmax_ce"], np.zeros((2, 2)), np.eye(2)), 4)
     0.6931
     """
+    if labels is not None and pair.key == "softmax_ce":
+        return cross_entropy(logits, labels)
     return float(pair.row_loss(logits, Y).mean())
 
 
-def mean_row_loss_grad(pair, logits, Y):
-    """d mean_row_loss / d logits = row_grad / N, shape (N, C).
+def mean_row_loss_grad(pair, logits, Y, labels=None):
+    """d mean_row_loss / d logits = row_grad / N, shape (N, C); ``labels`` as there.
 
     Examples
     --------
     >>> mean_row_loss_grad(PAIRS["softmax_ce"], np.zeros((2, 2)), np.eye(2)).tolist()
     [[-0.25, 0.25], [0.25, -0.25]]
+    >>> mean_row_loss_grad(PAIRS["softmax_ce"], np.zeros((2, 2)), None, np.arange(2)).tolist()
+    [[-0.25, 0.25], [0.25, -0.25]]
     """
-    return pair.row_grad(logits, Y) / len(Y)
+    if labels is not None and pair.key == "softmax_ce":
+        return cross_entropy_grad(logits, labels)
+    grad = pair.row_grad(logits, Y)
+    grad /= len(Y)  # in place: each pair's gradient is a fresh array
+    return grad
 
 
 # -- the model -----------------------------------------------------------------------------
@@ -430,17 +446,17 @@ def backward(params, cache, dLdZ, activation="tanh", l2=0.0):
     X, pre, H = cache
     if "W2" not in params:
         dW1, db1 = affine_backward(dLdZ, X)
-        return {"W1": dW1 + l2_penalty_grad(params["W1"], l2), "b1": db1}
-    dW2, db2 = affine_backward(dLdZ, H)
-    dH = affine_input_grad(dLdZ, params["W2"])
-    dpre = HIDDEN_ACTIVATIONS[activation][1](dH, pre, H)
-    dW1, db1 = affine_backward(dpre, X)
-    return {
-        "W1": dW1 + l2_penalty_grad(params["W1"], l2),
-        "b1": db1,
-        "W2": dW2 + l2_penalty_grad(params["W2"], l2),
-        "b2": db2,
-    }
+        grads = {"W1": dW1, "b1": db1}
+    else:
+        dW2, db2 = affine_backward(dLdZ, H)
+        dH = affine_input_grad(dLdZ, params["W2"])
+        dpre = HIDDEN_ACTIVATIONS[activation][1](dH, pre, H)
+        dW1, db1 = affine_backward(dpre, X)
+        grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+    if l2:
+        for name in ("W1", "W2")[: len(grads) // 2]:
+            grads[name] += l2_penalty_grad(params[name], l2)
+    return grads
 
 
 def total_loss(params, X, Y, config):
@@ -493,21 +509,6 @@ def display_logits(pair, logits):
     [[0.5, 0.5]]
     """
     return logits if pair.output == "softmax" else log_sigmoid(logits)
-
-
-def distribution_entropy(p, log_p):
-    """Entropy −Σ p log p over C in nats, shape (N,), from p and log p (N, C); 0 · log 0 = 0.
-
-    The same value as ``activations.entropy(z)`` for log_p = log_softmax(z), without
-    computing the softmax twice.
-
-    Examples
-    --------
-    >>> log_p = log_softmax(np.array([[0.0, 0.0], [0.0, -np.inf]]))
-    >>> distribution_entropy(np.exp(log_p), log_p).round(4).tolist()
-    [0.6931, 0.0]
-    """
-    return -(p * np.where(p > 0, log_p, 0.0)).sum(axis=1)
 
 
 # -- the run -------------------------------------------------------------------------------
@@ -659,9 +660,9 @@ class Trainer:
 
     def _update(self):
         """One gradient step on the next batch; False (weights kept) when it would diverge."""
-        X, Y = self._next_batch()
+        X, Y, y = self._next_batch()
         logits, cache = forward(self.params, X, self.config.activation)
-        dLdZ = mean_row_loss_grad(self.pair, logits, Y)
+        dLdZ = mean_row_loss_grad(self.pair, logits, Y, y)
         grads = backward(self.params, cache, dLdZ, self.config.activation, self.config.l2)
         lr, spare = self.config.lr, self._spare
         updated = {
@@ -680,48 +681,55 @@ class Trainer:
         return True
 
     def _next_batch(self):
-        """(X, Y) of the next update: the full set, or the next mini-batch of this epoch.
+        """(X, Y, y) of the next update: the full set, or the next mini-batch of this epoch.
 
         Epoch e visits the rows in the order ``default_rng([seed, e]).permutation(N)``,
         in N // batch_size batches, so the batch depends only on the step count.
         """
         size, n_rows = self.config.batch_size, len(self.y)
         if size == 0 or size >= n_rows:
-            return self.X, self.Y
+            return self.X, self.Y, self.y
         batches_per_epoch = n_rows // size
         epoch, position = divmod(self.steps, batches_per_epoch)
         if epoch != self._epoch:
             rng = np.random.default_rng([self.config.seed, epoch])
             self._order, self._epoch = rng.permutation(n_rows), epoch
         rows = self._order[position * size : (position + 1) * size]
-        return self.X[rows], self.Y[rows]
+        return self.X[rows], self.Y[rows], self.y[rows]
 
     # -- recording and stopping ----------------------------------------------------------
 
     def _measure(self):
         """The ``METRICS`` row of the current weights, from one full-batch forward pass."""
         logits, cache = forward(self.params, self.X, self.config.activation)
-        loss = mean_row_loss(self.pair, logits, self.Y) + l2_penalty(self.params, self.config.l2)
-        dLdZ = mean_row_loss_grad(self.pair, logits, self.Y)
+        loss = mean_row_loss(self.pair, logits, self.Y, self.y)
+        loss += l2_penalty(self.params, self.config.l2)
+        dLdZ = mean_row_loss_grad(self.pair, logits, self.Y, self.y)
         grads = backward(self.params, cache, dLdZ, self.config.activation, self.config.l2)
         grad_norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
         log_shown = log_softmax(display_logits(self.pair, logits))
         shown = np.exp(log_shown)
+        n_rows = len(self.y)
+        # Means over N of per-row values, each reduced along the long axis: the top
+        # probability of each row from the (C, N) transpose, and the entropy summed
+        # over all N·C terms at once (−Σ p log p, with 0 · log 0 = 0).
+        top = np.maximum.reduce(shown.T.copy(), axis=0)
+        entropy_sum = -float(np.vdot(shown, np.where(shown > 0, log_shown, 0.0)))
         return (
             self.steps,
             loss,
-            float((logits.argmax(axis=1) == self.y).mean()),
+            _fraction_correct(logits, self.y),
             self._accuracy(self.X_test, self.y_test),
             grad_norm,
-            float(shown.max(axis=1).mean()),
-            float(distribution_entropy(shown, log_shown).mean()),
+            float(np.add.reduce(top)) / n_rows,
+            entropy_sum / n_rows,
         )
 
     def _accuracy(self, X, y):
         if len(y) == 0:
             return math.nan
         logits, _ = forward(self.params, X, self.config.activation)
-        return float((logits.argmax(axis=1) == y).mean())
+        return _fraction_correct(logits, y)
 
     def _record(self):
         """Append the current metrics to the history, then check divergence and plateau."""
@@ -884,6 +892,11 @@ class Trainer:
         return cls(
             config, X_train, y_train, X_test, y_test, n_classes, params=arrays, start_step=steps
         )
+
+
+def _fraction_correct(logits, y):
+    """The fraction of rows of logits (N, C) whose argmax is the label y (N,)."""
+    return np.count_nonzero(logits.argmax(axis=1) == y) / len(y)
 
 
 def _checked_params(params, shapes):

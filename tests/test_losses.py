@@ -236,3 +236,36 @@ def test_cross_entropy_limits_at_infinity():
         sl.cross_entropy_grad(z, np.array([0, 1]), reduction="sum"),
         [[-0.5, 0.0, 0.5], [1.0, -1.0, 0.0]],
     )
+
+
+@pytest.mark.parametrize(
+    ("N", "C"),
+    [(200, 10), (3290, 10), (5000, 10), (4, 20_000), (40, 1000), (9, 3)],
+    ids=["one-block", "last-block-short", "tall", "rows-past-a-block", "long", "few-rows"],
+)
+def test_class_index_path_matches_scipy_in_every_layout(N, C):
+    # The gather path works on (C, N) copies of moderate batches of short rows, one
+    # cache-sized block of rows at a time; infinities and NaN go in different blocks.
+    rng = np.random.default_rng(N + C)
+    z, y = rng.normal(size=(N, C)) * 3, rng.integers(0, C, N)
+    special_rows = {0: "mask", N // 2: "huge", N - 1: "nan"} if N >= 3 else {}
+    for row, kind in special_rows.items():
+        if kind == "mask":
+            z[row, (y[row] + 1) % C] = -np.inf
+        elif kind == "huge":
+            z[row] *= 1e300
+        else:
+            z[row, 0] = np.nan
+    gold_nll = -special.log_softmax(z, axis=1)[np.arange(N), y]
+    gold_grad = (special.softmax(z, axis=1) - np.eye(C)[y]) / N
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning on the way
+        mine_nll = sl.cross_entropy(z, y, reduction="none")
+        mine_grad = sl.cross_entropy_grad(z, y)
+        mine_mean = sl.cross_entropy(z[:-1], y[:-1])  # without the NaN row
+    np.testing.assert_allclose(mine_nll, gold_nll, rtol=1e-12)
+    np.testing.assert_allclose(mine_grad, gold_grad, rtol=1e-12, atol=1e-18)
+    np.testing.assert_allclose(mine_mean, gold_nll[:-1].mean(), rtol=1e-12)
+    for other in (np.asfortranarray(z), z.T.copy().T):  # other memory layouts
+        np.testing.assert_allclose(sl.cross_entropy(other, y, reduction="none"), gold_nll)
+        np.testing.assert_allclose(sl.cross_entropy_grad(other, y), gold_grad, atol=1e-18)

@@ -7,10 +7,12 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy import special
 
 from softmax_lab.activations import sigmoid
 from softmax_lab.datasets import make_dataset, train_test_split
 from softmax_lab.gradcheck import numerical_gradient
+from softmax_lab.pairs import PAIRS
 from softmax_lab.training import (
     HISTORY_ROWS,
     METRICS,
@@ -21,6 +23,8 @@ from softmax_lab.training import (
     decision_grid,
     forward,
     init_params,
+    mean_row_loss,
+    mean_row_loss_grad,
     total_loss,
     total_loss_grad,
 )
@@ -76,6 +80,49 @@ def test_the_recorded_grad_norm_is_the_full_batch_gradient():
     np.testing.assert_allclose(mine, gold, rtol=1e-12)
     gold_loss = total_loss(trainer.params, trainer.X, trainer.Y, trainer.config)
     np.testing.assert_allclose(trainer.history_arrays()["loss"][-1], gold_loss, rtol=1e-12)
+
+
+@pytest.mark.parametrize("pair", ["softmax_ce", "sigmoid_bce"])
+def test_the_recorded_metrics_are_the_full_batch_values(pair):
+    data = _blobs()
+    trainer = Trainer(TrainConfig(pair=pair, hidden=4, l2=0.1, batch_size=16), *data, 3)
+    trainer.step(RECORD_EVERY)
+    logits = forward(trainer.params, trainer.X, "tanh")[0]
+    test_logits = forward(trainer.params, trainer.X_test, "tanh")[0]
+    if pair == "softmax_ce":
+        gold_p = special.softmax(logits, axis=1)
+    else:  # the per-class sigmoids, normalised to sum to 1
+        gold_p = special.expit(logits) / special.expit(logits).sum(axis=1, keepdims=True)
+    gold = {
+        "train_acc": np.mean(logits.argmax(axis=1) == trainer.y),
+        "test_acc": np.mean(test_logits.argmax(axis=1) == trainer.y_test),
+        "mean_top_prob": gold_p.max(axis=1).mean(),
+        "mean_entropy": special.entr(gold_p).sum(axis=1).mean(),
+    }
+    history = trainer.history_arrays()
+    for name, value in gold.items():
+        np.testing.assert_allclose(history[name][-1], value, rtol=1e-12, err_msg=name)
+
+
+def test_softmax_ce_on_labels_is_the_one_hot_loss_and_gradient():
+    rng = np.random.default_rng(3)
+    for N, C in [(1, 2), (7, 3), (500, 3), (40, 40)]:
+        logits, labels = rng.normal(size=(N, C)) * 5, rng.integers(0, C, N)
+        Y = np.eye(C)[labels]
+        for pair in (PAIRS["softmax_ce"], PAIRS["softmax_mse"]):  # the other pairs use Y
+            gold = -np.mean(special.log_softmax(logits, axis=1)[np.arange(N), labels])
+            if pair.key == "softmax_ce":
+                mine = mean_row_loss(pair, logits, Y, labels)
+                np.testing.assert_allclose(mine, gold, rtol=1e-12)
+            np.testing.assert_allclose(
+                mean_row_loss(pair, logits, Y, labels), mean_row_loss(pair, logits, Y), rtol=1e-13
+            )
+            np.testing.assert_allclose(
+                mean_row_loss_grad(pair, logits, Y, labels),
+                mean_row_loss_grad(pair, logits, Y),
+                rtol=1e-12,
+                atol=1e-17,
+            )
 
 
 # -- determinism ---------------------------------------------------------------------------
