@@ -40,6 +40,18 @@ def classes_first(z, axis):
     return _short_rows(z, axis) and MODERATE <= z.shape[0] < TALL
 
 
+def tall_short_rows(z, axis):
+    """Whether (N, C) ``z`` is a tall batch of short rows, C ≤ 32 and N ≥ 4096: big enough
+    to be worked on one cache-sized block of rows at a time (``row_blocks``).
+
+    Examples
+    --------
+    >>> tall_short_rows(np.zeros((100_000, 10)), -1), tall_short_rows(np.zeros((200, 10)), -1)
+    (True, False)
+    """
+    return _short_rows(z, axis) and z.shape[0] >= TALL
+
+
 def row_blocks(N, C):
     """Slices of at most ``BLOCK // C`` rows (at least one) that cover ``range(N)`` in order.
 
@@ -71,6 +83,22 @@ def steps(stop, step=1):
     offsets = np.arange(0, stop, step, dtype=np.intp)
     offsets.flags.writeable = False
     return offsets
+
+
+def batch_sum(z):
+    """Σ over the N rows (axis 0) of an (N, C) float array, shape (C,): a BLAS ones @ z.
+
+    NumPy sums a tall array of short rows over axis 0 with a fixed cost per row;
+    the matrix product streams it. Other arrays take the plain reduction.
+
+    Examples
+    --------
+    >>> batch_sum(np.array([[1.0, -1.0], [2.0, 0.5]]))
+    array([ 3. , -0.5])
+    """
+    if z.ndim != 2 or z.dtype.char not in "fd" or z.shape[1] > SHORT:
+        return np.add.reduce(z, axis=0)
+    return _ones(z.shape[0], z.dtype) @ z
 
 
 def row_max(z, axis=-1):

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from softmax_lab._rows import batch_sum, steps
 from softmax_lab.activations import log_sigmoid, log_softmax, softmax
 from softmax_lab.losses import cross_entropy, cross_entropy_grad
 from softmax_lab.pairs import PAIRS
@@ -223,7 +224,7 @@ def affine_backward(dOut, X):
     >>> dW.tolist(), db.tolist()
     ([[2.0, -2.0], [3.0, -3.0]], [1.0, -1.0])
     """
-    return X.T @ dOut, dOut.sum(axis=0)
+    return X.T @ dOut, batch_sum(dOut)
 
 
 def affine_input_grad(dOut, W):
@@ -571,6 +572,7 @@ class Trainer:
         self.y = _labels(y_train, len(X_train), self.n_classes, "y_train")
         self.y_test = _labels(y_test, len(X_test), self.n_classes, "y_test")
         self.Y = np.eye(self.n_classes)[self.y]
+        self._label_positions = self.y + steps(len(self.y) * self.n_classes, self.n_classes)
         self.pair = PAIRS[self.config.pair]
         if params is None:
             params = init_params(self.config, self.X.shape[1], self.n_classes)
@@ -702,14 +704,19 @@ class Trainer:
     def _measure(self):
         """The ``METRICS`` row of the current weights, from one full-batch forward pass."""
         logits, cache = forward(self.params, self.X, self.config.activation)
-        loss = mean_row_loss(self.pair, logits, self.Y, self.y)
-        loss += l2_penalty(self.params, self.config.l2)
-        dLdZ = mean_row_loss_grad(self.pair, logits, self.Y, self.y)
-        grads = backward(self.params, cache, dLdZ, self.config.activation, self.config.l2)
-        grad_norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
         log_shown = log_softmax(display_logits(self.pair, logits))
         shown = np.exp(log_shown)
         n_rows = len(self.y)
+        if self.pair.key == "softmax_ce":  # shown is softmax(z): −mean log p_y and (p − Y)/N
+            loss = -float(np.add.reduce(log_shown.ravel().take(self._label_positions))) / n_rows
+            dLdZ = np.subtract(shown, self.Y)
+            dLdZ /= n_rows
+        else:
+            loss = mean_row_loss(self.pair, logits, self.Y)
+            dLdZ = mean_row_loss_grad(self.pair, logits, self.Y)
+        loss += l2_penalty(self.params, self.config.l2)
+        grads = backward(self.params, cache, dLdZ, self.config.activation, self.config.l2)
+        grad_norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
         # Means over N of per-row values, each reduced along the long axis: the top
         # probability of each row from the (C, N) transpose, and the entropy summed
         # over all N·C terms at once (−Σ p log p, with 0 · log 0 = 0).

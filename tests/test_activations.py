@@ -345,3 +345,33 @@ def test_entropy_is_nan_only_in_undefined_rows():
     assert np.isnan(mine[:2]).all()
     np.testing.assert_allclose(mine[2], np.log(2), rtol=1e-15)
     assert mine[3] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("N", "C", "dtype"),
+    [(4096, 10, np.float64), (10_000, 3, np.float64), (7000, 32, np.float32)],
+    ids=["one-block-past-tall", "tall", "float32-widest-short"],
+)
+def test_tall_batches_of_short_rows_match_scipy_block_by_block(N, C, dtype):
+    # A tall batch of short rows is normalised one cache-sized block of rows at a
+    # time; the infinities, the NaN and a huge row go in different blocks.
+    rng = np.random.default_rng(N + C)
+    z = (rng.normal(size=(N, C)) * 4).astype(dtype)
+    z[0, 1] = -np.inf
+    z[N // 3, 2] = np.inf
+    z[N // 2] = np.linspace(-1, 1, C) * (np.finfo(dtype).max / 2)
+    z[N - 1, 0] = np.nan
+    with np.errstate(invalid="ignore"):  # SciPy's inf − inf in the +inf row
+        gold = special.softmax(z.astype(np.float64), axis=1)
+    gold[N // 3] = np.eye(C)[2]  # the +inf row's limit (SciPy gives NaN there)
+    # float32 carries |z − max z| · 6e-8 relative error into each exp: atol covers it.
+    rtol, atol = (1e-12, 1e-300) if dtype == np.float64 else (1e-5, 1e-7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for layout in (z, np.asfortranarray(z)):
+            mine = sl.softmax(layout)
+            assert mine.dtype == dtype and mine.flags.c_contiguous == layout.flags.c_contiguous
+            np.testing.assert_allclose(mine, gold, rtol=rtol, atol=atol)
+        mine_t = sl.softmax(z, temperature=0.3)
+    gold_t = special.softmax(z[1 : N // 3].astype(np.float64) / 0.3, axis=1)
+    np.testing.assert_allclose(mine_t[1 : N // 3], gold_t, rtol=rtol, atol=atol)
