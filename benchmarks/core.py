@@ -211,6 +211,8 @@ def training(rows):
         trainer = Trainer(config, X_train, y_train, X_test, y_test, 3)
         steps = 2000
         t = interleaved({"step": lambda tr=trainer: tr.step(steps)}, repeat=3, min_time=0)["step"]
+        if trainer.done:  # a stopped run returns early, and the rate would be inflated
+            raise RuntimeError(f"the benchmark run stopped: {trainer.stopped_reason}")
         rate = steps / t
         rows.append(
             {
