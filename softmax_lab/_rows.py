@@ -5,9 +5,10 @@ row, several times slower than it streams memory; broadcasting an (N, 1) column
 over such rows costs the same. So a moderate batch of short rows is best worked on
 as a (C, N) copy, classes first (``classes_first``), and a tall one, which would
 not fit in cache twice, takes its maximum column by column (C vectorised calls, no
-copy) and its sum as a matrix product with a vector of ones (BLAS). Other shapes
-use the plain reductions. Results are the same: the maximum exactly, the sum to
-rounding.
+copy) and its sum as a matrix product with a vector of ones (BLAS), or is cut into
+cache-sized blocks of rows (``tall_short_rows``, ``row_blocks``) that are each
+moderate. Other shapes use the plain reductions. Results are the same: the maximum
+exactly, the sum to rounding.
 """
 
 import functools
