@@ -19,7 +19,7 @@ import numpy as np
 
 from softmax_lab._rows import batch_sum, steps
 from softmax_lab.activations import log_sigmoid, log_softmax, softmax
-from softmax_lab.losses import cross_entropy, cross_entropy_grad
+from softmax_lab.losses import cross_entropy_grad
 from softmax_lab.pairs import PAIRS
 
 TRAIN_PAIRS = ("softmax_ce", "sigmoid_bce", "softmax_mse", "sigmoid_pos_ce")
@@ -309,7 +309,7 @@ def l2_penalty_grad(W, l2):
     return l2 * W
 
 
-def mean_row_loss(pair, logits, Y, labels=None):
+def mean_row_loss(pair, logits, Y):
     """The pair's per-row loss (a sum over C), averaged over the N rows: a float.
 
     Parameters
@@ -319,22 +319,21 @@ def mean_row_loss(pair, logits, Y, labels=None):
     logits : ndarray, shape (N, C)
     Y : ndarray, shape (N, C)
         One-hot targets.
-    labels : ndarray of int, shape (N,), optional
-        The classes of Y's rows. With them, softmax_ce takes the core's gather path
-        (``losses.cross_entropy`` on class indices): the same value, without Y.
 
     Examples
     --------
     >>> round(mean_row_loss(PAIRS["softmax_ce"], np.zeros((2, 2)), np.eye(2)), 4)
     0.6931
     """
-    if labels is not None and pair.key == "softmax_ce":
-        return cross_entropy(logits, labels)
     return float(pair.row_loss(logits, Y).mean())
 
 
 def mean_row_loss_grad(pair, logits, Y, labels=None):
-    """d mean_row_loss / d logits = row_grad / N, shape (N, C); ``labels`` as there.
+    """d mean_row_loss / d logits = row_grad / N, shape (N, C).
+
+    ``labels`` (N,), the classes of Y's one-hot rows, lets softmax_ce take the core's
+    gather path (``losses.cross_entropy_grad`` on class indices): the same gradient,
+    without Y.
 
     Examples
     --------
@@ -455,8 +454,9 @@ def backward(params, cache, dLdZ, activation="tanh", l2=0.0):
         dW1, db1 = affine_backward(dpre, X)
         grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
     if l2:
-        for name in ("W1", "W2")[: len(grads) // 2]:
-            grads[name] += l2_penalty_grad(params[name], l2)
+        for name, grad in grads.items():
+            if name[0] == "W":  # the weights, as in l2_penalty
+                grad += l2_penalty_grad(params[name], l2)
     return grads
 
 

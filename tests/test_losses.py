@@ -266,6 +266,6 @@ def test_class_index_path_matches_scipy_in_every_layout(N, C):
     np.testing.assert_allclose(mine_nll, gold_nll, rtol=1e-12)
     np.testing.assert_allclose(mine_grad, gold_grad, rtol=1e-12, atol=1e-18)
     np.testing.assert_allclose(mine_mean, gold_nll[:-1].mean(), rtol=1e-12)
-    for other in (np.asfortranarray(z), z.T.copy().T):  # other memory layouts
+    for other in (np.asfortranarray(z), np.repeat(z, 2, axis=1)[:, ::2]):  # F order, strided
         np.testing.assert_allclose(sl.cross_entropy(other, y, reduction="none"), gold_nll)
         np.testing.assert_allclose(sl.cross_entropy_grad(other, y), gold_grad, atol=1e-18)

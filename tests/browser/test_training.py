@@ -20,15 +20,12 @@ def _step(page):
     return int(re.search(r"step ([\d,]+)", text).group(1).replace(",", ""))
 
 
-def _curve_points(page):
-    return page.evaluate(
-        f"""() => {{
-            const charts = {PLOTS_JS};
-            const isCurves = c => (c.layout.annotations || []).some(a => a.text === 'loss');
-            const curves = charts.find(isCurves);
-            return curves ? curves._fullData[0].x.length : -1;
-        }}"""
-    )
+CURVE_POINTS = f"""() => {{
+    const charts = {PLOTS_JS};
+    const isCurves = c => (c.layout.annotations || []).some(a => a.text === 'loss');
+    const curves = charts.find(isCurves);
+    return curves ? curves._fullData[0].x.length : -1;
+}}"""
 
 
 REGIONS = f"""() => {{
@@ -42,7 +39,8 @@ def test_start_pause_reset(browser, server, page):
     # Slower learning so the run lasts beyond the test.
     open_page(page, f"{server.url}/training")
     assert _step(page) == 0
-    before_points = _curve_points(page)
+    before_points = page.evaluate(CURVE_POINTS)
+    assert before_points == 1  # the loss curve is drawn, with the record at step 0
     before_regions = page.evaluate(REGIONS)
     assert before_regions
     page.get_by_role("button", name="Start", exact=True).click()
@@ -53,7 +51,10 @@ def test_start_pause_reset(browser, server, page):
     )
     running_step = _step(page)
     assert running_step > 0
-    assert _curve_points(page) > before_points
+    # The loss curve's frame redraws just after the progress text: wait for its points.
+    page.wait_for_function(
+        f"(before) => ({CURVE_POINTS})() > before", arg=before_points, timeout=10_000
+    )
     # The regions redraw on their own, slower timer while the run goes on.
     page.wait_for_function(
         f"(before) => ({REGIONS})() !== before", arg=before_regions, timeout=10_000
