@@ -202,7 +202,8 @@ def memory(rows):
 
 def training(rows):
     from softmax_lab.datasets import make_dataset, train_test_split
-    from softmax_lab.training import TrainConfig, Trainer
+    from softmax_lab.run_schema import TrainConfig
+    from softmax_lab.trainer import Trainer
 
     X, y = make_dataset("blobs", n_points=625, n_classes=3, seed=0)
     X_train, y_train, X_test, y_test = train_test_split(X, y, test_fraction=0.2, seed=0)
@@ -240,7 +241,7 @@ def _torch():
 def run():
     rows = []
     sections = [forward, backward, losses, memory]
-    if importlib.util.find_spec("softmax_lab.training") is not None:
+    if importlib.util.find_spec("softmax_lab.trainer") is not None:
         sections.append(training)
     for section in sections:
         section(rows)

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from softmax_lab.decision_regions import decision_grid
 from softmax_lab.figures.training import (
     LIVE_PANELS,
     SLOW_PANELS,
@@ -13,7 +14,6 @@ from softmax_lab.figures.training import (
     refresh_curves,
     refresh_decision,
 )
-from softmax_lab.training import decision_grid
 from softmax_lab.ui import charts, share
 from softmax_lab.ui import training_controls as tc
 from softmax_lab.ui.frame import require_frame

@@ -18,6 +18,7 @@ from softmax_lab.activations import (
     softmax,
 )
 from softmax_lab.datasets import make_dataset, parse_points_csv, train_test_split
+from softmax_lab.decision_regions import decision_grid
 from softmax_lab.gradcheck import numerical_gradient
 from softmax_lab.jacobian import (
     softmax_backward_batched,
@@ -46,7 +47,8 @@ from softmax_lab.reference_examples import (
     WRITEUP_Z,
     writeup_exact,
 )
-from softmax_lab.training import TrainConfig, Trainer, decision_grid
+from softmax_lab.run_schema import TrainConfig
+from softmax_lab.trainer import Trainer
 
 __all__ = [
     "BACKPROP_X",

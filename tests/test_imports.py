@@ -23,7 +23,10 @@ CORE = [
 ]
 # Numeric modules written alongside the core: checked when they exist.
 OPTIONAL = [
-    "training",
+    "run_schema",
+    "model",
+    "trainer",
+    "decision_regions",
     "datasets",
     "presets",
     "workspace",

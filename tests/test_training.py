@@ -11,22 +11,12 @@ from scipy import special
 
 from softmax_lab.activations import sigmoid
 from softmax_lab.datasets import make_dataset, train_test_split
+from softmax_lab.decision_regions import decision_grid
 from softmax_lab.gradcheck import numerical_gradient
+from softmax_lab.model import forward, init_params, mean_row_loss_grad, total_loss, total_loss_grad
 from softmax_lab.pairs import PAIRS
-from softmax_lab.training import (
-    HISTORY_ROWS,
-    METRICS,
-    RECORD_EVERY,
-    TRAIN_PAIRS,
-    TrainConfig,
-    Trainer,
-    decision_grid,
-    forward,
-    init_params,
-    mean_row_loss_grad,
-    total_loss,
-    total_loss_grad,
-)
+from softmax_lab.run_schema import TRAIN_PAIRS, TrainConfig
+from softmax_lab.trainer import HISTORY_ROWS, METRICS, RECORD_EVERY, Trainer
 
 
 def _blobs(n_points=200, n_classes=3, seed=0):

@@ -20,7 +20,8 @@ from softmax_lab.datasets import (
     train_test_split,
 )
 from softmax_lab.pairs import PAIRS
-from softmax_lab.training import MAX_STEPS, TRAIN_PAIRS, TrainConfig, Trainer
+from softmax_lab.run_schema import MAX_STEPS, TRAIN_PAIRS, TrainConfig
+from softmax_lab.trainer import Trainer
 from softmax_lab.ui.text import md
 
 LRS = tuple(float(f"{v:.3g}") for v in np.logspace(-4, 1, 26))
