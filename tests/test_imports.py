@@ -30,6 +30,8 @@ OPTIONAL = [
     "datasets",
     "presets",
     "workspace",
+    "batch_checks",
+    "link_codec",
     "sweeps",
     "attention",
     "precision",

@@ -7,21 +7,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from softmax_lab.batch_checks import check_class_names, check_labels, check_logits
+from softmax_lab.link_codec import MAX_QUERY_CHARS, from_query, to_query
 from softmax_lab.presets import MAX_ROWS, PRESETS
 from softmax_lab.workspace import (
-    MAX_QUERY_CHARS,
     TEMPERATURES,
-    check_class_names,
-    check_labels,
-    check_logits,
     convert_labels,
     from_generator,
     from_preset,
-    from_query,
     normalise_labels,
     resize,
     snap_temperature,
-    to_query,
 )
 
 

@@ -12,20 +12,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from softmax_lab.presets import LABEL_MODES, MAX_ROWS, MAX_TABLE_CLASSES
-from softmax_lab.ui import state
-from softmax_lab.ui.text import md
-from softmax_lab.workspace import (
+from softmax_lab.batch_checks import (
     MAX_ABS_LOGIT,
     MAX_NAME_CHARS,
     check_class_names,
     check_labels,
     check_logits,
-    convert_labels,
-    normalise_labels,
-    resize,
-    soft_label_sums,
 )
+from softmax_lab.presets import LABEL_MODES, MAX_ROWS, MAX_TABLE_CLASSES
+from softmax_lab.ui import state
+from softmax_lab.ui.text import md
+from softmax_lab.workspace import convert_labels, normalise_labels, resize, soft_label_sums
 
 LABEL_MODE_KEY = "label_mode_choice"
 

@@ -1,16 +1,16 @@
 """Shareable links: the URL's query parameters hold the workspace.
 
 Query parameters are strings that anyone can type, so they are parsed and
-bounded by ``softmax_lab.workspace.from_query``; a bad link shows a message and
+bounded by ``softmax_lab.link_codec.from_query``; a bad link shows a message and
 leaves the current batch alone. Streamlit clears them on a page change, so the
 frame writes them back after every run.
 """
 
 import streamlit as st
 
+from softmax_lab.link_codec import from_query, to_query
 from softmax_lab.ui import state
 from softmax_lab.ui.text import md
-from softmax_lab.workspace import from_query, to_query
 
 _WRITTEN = "url_written"
 _ERROR = "url_error"

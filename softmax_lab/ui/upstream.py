@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from softmax_lab.batch_checks import check_upstream
 from softmax_lab.reference_examples import WRITEUP_Z
 from softmax_lab.ui import state
 from softmax_lab.ui.text import md
-from softmax_lab.workspace import check_upstream
 
 SOURCES = {
     "writeup": "the writeup example",
