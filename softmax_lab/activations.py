@@ -8,6 +8,14 @@ in SciPy and PyTorch. NaN spreads only within its own row.
 Shapes: logits ``z`` are (N, C) with the classes on ``axis`` (the last by default);
 any other shape works the same way along ``axis``. Integers compute in float64;
 float16 and float32 keep their dtype.
+
+Conventions against the libraries these names come from: ``softmax``, ``log_softmax``
+and ``logsumexp`` give the values of ``scipy.special``'s functions and of
+``torch.softmax``/``torch.log_softmax``/``torch.logsumexp`` along the same axis, and a
+1-D input is one row. The default axis is the last (PyTorch's ``dim=-1``); SciPy's
+default ``axis=None`` reduces over every element, so pass ``axis`` when comparing.
+``entropy`` takes logits, not probabilities: it is ``scipy.stats.entropy(softmax(z),
+axis=-1)``, whose own default axis is 0.
 """
 
 import numpy as np

@@ -1,7 +1,10 @@
 """Cross-entropy on logits and binary cross-entropy on logits, each with its gradient.
 
-Reductions: ``"mean"`` is the mean over the N rows of the per-row sum over the C
-classes, ``"sum"`` sums over rows, ``"none"`` returns the per-row values (N,).
+Both follow the PyTorch functions they are named after. ``cross_entropy``: one loss
+per sample (the classes are summed), so ``"none"`` returns (N,) for (N, C) logits,
+``"mean"`` averages over the N samples, and a 1-D input (C,) is one sample.
+``binary_cross_entropy_with_logits``: one loss per element, so ``"none"`` returns the
+input's shape and ``"mean"`` averages over every element.
 """
 
 import numpy as np
@@ -200,43 +203,59 @@ def _bce_terms(logits, y):
     with np.errstate(invalid="ignore"):
         pos = np.where(y > 0, y * log_sigmoid(logits), 0.0)
         neg = np.where(y < 1, (1 - y) * log_sigmoid(-logits), 0.0)
-    return -(pos + neg)
+    return 0.0 - (pos + neg)  # +0.0 where both terms vanish, never −0.0
 
 
-def binary_cross_entropy_with_logits(logits, y, reduction="mean"):
-    """Σ_c −[y log σ(z) + (1 − y) log(1 − σ(z))] per row, from ``log_sigmoid``.
-
-    Stable for any finite z; at ±inf it takes the limit: (+inf, y=1) → 0,
-    (−inf, y=0) → 0, (+inf, y=0) → inf. Note the reduction: "mean" is over rows of
-    the per-row sum over C, which is C times PyTorch's elementwise mean.
-
-    Parameters
-    ----------
-    logits : array_like, shape (N, C)
-        One independent logit per class (multi-label).
-    y : array_like, shape (N, C)
-        Targets in [0, 1].
-    reduction : {"mean", "sum", "none"}
-        "mean" is the mean over N of the per-row sum over C.
-
-    Returns
-    -------
-    float, or ndarray of shape (N,) for "none"
-
-    Examples
-    --------
-    >>> z, y = np.array([[0.0, 1000.0]]), np.array([[1.0, 1.0]])
-    >>> round(binary_cross_entropy_with_logits(z, y), 6)
-    0.693147
-    """
+def _bce_inputs(logits, y, reduction):
     logits = as_float_array(logits, "logits")
     check_reduction(reduction)
     y = as_float_array(y, "y")
     if y.shape != logits.shape:
         raise ValueError(f"y must have the logits' shape {logits.shape}, got {y.shape}")
-    terms = _bce_terms(logits, y)
+    return logits, y
+
+
+def binary_cross_entropy_with_logits(logits, y, reduction="mean"):
+    """Elementwise −[y log σ(z) + (1 − y) log(1 − σ(z))], from ``log_sigmoid``, reduced as
+    PyTorch's ``binary_cross_entropy_with_logits`` does.
+
+    Every element is its own binary problem, whatever the shape: a 1-D input is a
+    vector of elements, not one row. Stable for any finite z; at ±inf it takes the
+    limit: (+inf, y=1) → 0, (−inf, y=0) → 0, (+inf, y=0) → inf. The per-row sum over
+    the classes, which the Gradients page compares with softmax + CE, is
+    ``softmax_lab.pairs.bce_row_sums``.
+
+    Parameters
+    ----------
+    logits : array_like, any shape, e.g. (N, C)
+        One independent logit per element (multi-label).
+    y : array_like, the logits' shape
+        Targets in [0, 1].
+    reduction : {"mean", "sum", "none"}
+        "none" returns the elementwise losses in the input's shape; "mean" averages
+        over every element (N·C of them for (N, C)); "sum" sums them.
+
+    Returns
+    -------
+    float, or ndarray of the input's shape for "none"
+
+    Examples
+    --------
+    >>> z, y = np.array([[0.0, 1000.0]]), np.array([[1.0, 1.0]])
+    >>> binary_cross_entropy_with_logits(z, y, reduction="none").round(6)
+    array([[0.693147, 0.      ]])
+    >>> round(binary_cross_entropy_with_logits(z, y), 6)  # (log 2 + 0) / 2 elements
+    0.346574
+    """
+    logits, y = _bce_inputs(logits, y, reduction)
     with np.errstate(over="ignore"):  # a loss past the float max is reported as inf
-        return reduce_rows(terms.sum(axis=-1) if terms.ndim else terms, reduction)
+        terms = _bce_terms(logits, y)
+        if reduction == "none":
+            return terms
+        total = float(np.sum(terms))
+    if reduction == "sum":
+        return total
+    return total / terms.size if terms.size else float("nan")
 
 
 def binary_cross_entropy_with_logits_grad(logits, y, reduction="mean"):
@@ -244,23 +263,20 @@ def binary_cross_entropy_with_logits_grad(logits, y, reduction="mean"):
 
     Parameters
     ----------
-    logits, y : array_like, shape (N, C)
+    logits, y : array_like, any shape (the same)
     reduction : {"mean", "sum", "none"}
-        "mean" divides by N (the rows), not by N·C.
+        "mean" divides by the number of elements (N·C for (N, C)), as PyTorch's mean
+        does; "sum" and "none" give σ(z) − y unscaled ("none": each element's own
+        derivative, what ``loss.backward(ones)`` gives in PyTorch).
 
     Returns
     -------
-    ndarray, shape (N, C)
+    ndarray, the input's shape
 
     Examples
     --------
     >>> binary_cross_entropy_with_logits_grad(np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]]))
-    array([[-0.5,  0.5]])
+    array([[-0.25,  0.25]])
     """
-    logits = as_float_array(logits, "logits")
-    check_reduction(reduction)
-    y = as_float_array(y, "y")
-    if y.shape != logits.shape:
-        raise ValueError(f"y must have the logits' shape {logits.shape}, got {y.shape}")
-    n_rows = max(1, logits.size // logits.shape[-1]) if logits.ndim else 1
-    return (sigmoid(logits) - y) * grad_scale(n_rows, reduction)
+    logits, y = _bce_inputs(logits, y, reduction)
+    return (sigmoid(logits) - y) * grad_scale(max(1, logits.size), reduction)

@@ -34,6 +34,23 @@ def _softmax_ce_grad(z, y):
     return np.subtract(a, y, out=a)
 
 
+def bce_row_sums(z, y):
+    """Per-row sums over the C classes of the elementwise BCE on logits: (...,) for (..., C).
+
+    This is the sigmoid + BCE pair's row loss, the view the pages compare with softmax +
+    CE (one number per sample). It is not PyTorch's reduction: PyTorch's
+    ``binary_cross_entropy_with_logits`` (and ``softmax_lab.binary_cross_entropy_with_logits``)
+    averages over all N·C elements, so its "mean" is this mean over rows divided by C.
+
+    Examples
+    --------
+    >>> bce_row_sums(np.array([[0.0, 1000.0], [0.0, 0.0]]), np.array([[1.0, 1.0], [0.0, 1.0]]))
+    array([0.69314718, 1.38629436])
+    """
+    z, y = _arrays(z, y)
+    return _bce_terms(z, y).sum(-1)
+
+
 def _sigmoid_bce_loss(z, y):
     return _bce_terms(z, y).sum(-1)
 

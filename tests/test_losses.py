@@ -107,19 +107,14 @@ def test_bce_matches_scipy_and_its_grad_finite_differences(seed):
     rng = np.random.default_rng(seed)
     z = rng.normal(size=(5, 4)) * 5
     y = rng.uniform(size=(5, 4))
-    gold = _bce_gold(z, y)
+    gold = -(y * special.log_expit(z) + (1 - y) * special.log_expit(-z))  # elementwise
     np.testing.assert_allclose(
         sl.binary_cross_entropy_with_logits(z, y, reduction="none"), gold, rtol=1e-12
     )
     np.testing.assert_allclose(sl.binary_cross_entropy_with_logits(z, y), gold.mean(), rtol=1e-12)
-    fd = sl.numerical_gradient(lambda v: sl.binary_cross_entropy_with_logits(v, y), z)
+    fd = sl.numerical_gradient(lambda v: sl.binary_cross_entropy_with_logits(v, y, "sum"), z)
     np.testing.assert_allclose(
-        sl.binary_cross_entropy_with_logits_grad(z, y), fd, rtol=1e-6, atol=1e-9
-    )
-    np.testing.assert_allclose(
-        sl.binary_cross_entropy_with_logits_grad(z, y, reduction="sum"),
-        special.expit(z) - y,
-        rtol=1e-14,
+        sl.binary_cross_entropy_with_logits_grad(z, y, reduction="sum"), fd, rtol=1e-6, atol=1e-9
     )
 
 
@@ -164,15 +159,16 @@ def test_property_losses_nonnegative_finite(z, y):
     assert (bce >= -1e-12).all()
 
 
-def test_bce_mean_is_c_times_the_elementwise_mean():
+def test_bce_row_sums_in_pairs_are_c_times_the_elementwise_mean():
+    # the per-row view the pages compare lives in pairs, named as such
+    from softmax_lab.pairs import bce_row_sums
+
     rng = np.random.default_rng(6)
     z, y = rng.normal(size=(6, 4)) * 3, rng.uniform(size=(6, 4))
     elementwise = -(y * special.log_expit(z) + (1 - y) * special.log_expit(-z))
-    mine = sl.binary_cross_entropy_with_logits(z, y)
-    np.testing.assert_allclose(mine, elementwise.sum(axis=1).mean(), rtol=1e-12)
-    np.testing.assert_allclose(mine, 4 * elementwise.mean(), rtol=1e-12)  # PyTorch's × C
+    np.testing.assert_allclose(bce_row_sums(z, y), elementwise.sum(axis=1), rtol=1e-12)
     np.testing.assert_allclose(
-        sl.binary_cross_entropy_with_logits(z, y, reduction="sum"), elementwise.sum(), rtol=1e-12
+        bce_row_sums(z, y).mean(), 4 * sl.binary_cross_entropy_with_logits(z, y), rtol=1e-12
     )
 
 
@@ -180,15 +176,13 @@ def test_bce_mean_is_c_times_the_elementwise_mean():
 def test_bce_grad_matches_finite_differences_for_each_reduction(reduction):
     rng = np.random.default_rng(8)
     z, y = rng.normal(size=(4, 3)) * 2, rng.uniform(size=(4, 3))
-    upstream = rng.normal(size=4) if reduction == "none" else 1.0
+    upstream = rng.normal(size=(4, 3)) if reduction == "none" else 1.0
 
     def f(v):
         return float(np.sum(sl.binary_cross_entropy_with_logits(v, y, reduction) * upstream))
 
     gold = sl.numerical_gradient(f, z)
-    mine = sl.binary_cross_entropy_with_logits_grad(z, y, reduction)
-    if reduction == "none":
-        mine = mine * upstream[:, None]
+    mine = sl.binary_cross_entropy_with_logits_grad(z, y, reduction) * upstream
     np.testing.assert_allclose(mine, gold, rtol=1e-6, atol=1e-9)
 
 
@@ -269,3 +263,101 @@ def test_class_index_path_matches_scipy_in_every_layout(N, C):
     for other in (np.asfortranarray(z), np.repeat(z, 2, axis=1)[:, ::2]):  # F order, strided
         np.testing.assert_allclose(sl.cross_entropy(other, y, reduction="none"), gold_nll)
         np.testing.assert_allclose(sl.cross_entropy_grad(other, y), gold_grad, atol=1e-18)
+
+
+# -- PyTorch's conventions for binary_cross_entropy_with_logits ------------------------
+# torch.nn.functional.binary_cross_entropy_with_logits(x, y, reduction=...) takes the
+# elementwise loss l = max(x, 0) − x·y + log(1 + exp(−|x|)) (its docs: l = −[y log σ(x) +
+# (1 − y) log(1 − σ(x))]); "none" returns l in the input's shape, "mean" is l.mean() over
+# every element, "sum" is l.sum(). The gold below is that formula written out by hand on
+# a 2 × 2 batch, then its digits.
+BCE_X = np.array([[0.0, 2.0], [-1.0, 3.0]])
+BCE_Y = np.array([[1.0, 0.0], [0.25, 1.0]])
+# l = [[log 2, 2 + log(1 + e^-2)], [0.25 + log(1 + e^-1), log(1 + e^-3)]]
+BCE_GOLD_NONE = np.array(
+    [
+        [np.log(2.0), 2.0 + np.log1p(np.exp(-2.0))],
+        [0.25 + np.log1p(np.exp(-1.0)), np.log1p(np.exp(-3.0))],
+    ]
+)
+BCE_GOLD_DIGITS = np.array(
+    [[0.6931471805599453, 2.1269280110429727], [0.5632616875182228, 0.04858735157374206]]
+)
+
+
+def test_bce_gold_digits_are_the_formula():
+    np.testing.assert_allclose(BCE_GOLD_NONE, BCE_GOLD_DIGITS, rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("reduction", "gold"),
+    [
+        ("none", BCE_GOLD_DIGITS),
+        ("mean", 3.4319242307 / 4),  # Σ l / 4 elements, not / 2 rows
+        ("sum", 3.4319242307),
+    ],
+)
+def test_bce_follows_pytorch_reductions_on_2d_input(reduction, gold):
+    mine = sl.binary_cross_entropy_with_logits(BCE_X, BCE_Y, reduction=reduction)
+    assert np.shape(mine) == np.shape(gold)
+    np.testing.assert_allclose(mine, gold, rtol=1e-10)
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_bce_1d_input_is_a_vector_of_elements_not_one_row(reduction):
+    x, y = BCE_X.ravel(), BCE_Y.ravel()
+    gold = {"none": BCE_GOLD_DIGITS.ravel(), "mean": 3.4319242307 / 4, "sum": 3.4319242307}
+    mine = sl.binary_cross_entropy_with_logits(x, y, reduction=reduction)
+    assert np.shape(mine) == np.shape(gold[reduction])
+    np.testing.assert_allclose(mine, gold[reduction], rtol=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 2), (1, 2, 2)])
+def test_bce_grad_follows_pytorch_for_each_reduction(shape):
+    # d mean(l)/dx = (σ(x) − y) / numel; d sum(l)/dx = σ(x) − y; "none" is the
+    # elementwise derivative dl_i/dx_i (what l.backward(ones) gives).
+    x, y = BCE_X.reshape(shape), BCE_Y.reshape(shape)
+    elementwise = 1.0 / (1.0 + np.exp(-x)) - y
+    for reduction, scale in (("none", 1.0), ("sum", 1.0), ("mean", 1.0 / 4)):
+        mine = sl.binary_cross_entropy_with_logits_grad(x, y, reduction=reduction)
+        assert mine.shape == shape
+        np.testing.assert_allclose(mine, elementwise * scale, rtol=1e-14)
+
+
+def test_bce_grad_matches_finite_differences_of_the_mean_over_elements():
+    rng = np.random.default_rng(12)
+    z, y = rng.normal(size=(3, 5)) * 2, rng.uniform(size=(3, 5))
+    fd = sl.numerical_gradient(lambda v: sl.binary_cross_entropy_with_logits(v, y), z)
+    np.testing.assert_allclose(sl.binary_cross_entropy_with_logits_grad(z, y), fd, rtol=1e-6)
+
+
+# -- PyTorch's conventions for cross_entropy ---------------------------------------------
+def test_cross_entropy_1d_input_is_one_sample_as_in_pytorch():
+    # torch: F.cross_entropy(tensor([1., 2., 3.]), tensor(2)) = log(e + e² + e³) − 3
+    z = np.array([1.0, 2.0, 3.0])
+    gold = np.log(np.e + np.e**2 + np.e**3) - 3.0  # 0.40760596444438...
+    for reduction in ("none", "mean", "sum"):
+        mine = sl.cross_entropy(z, np.int64(2), reduction=reduction)
+        assert np.shape(mine) == ()
+        np.testing.assert_allclose(mine, gold, rtol=1e-14)
+    soft = np.array([0.2, 0.3, 0.5])
+    gold_soft = -(soft * (z - np.log(np.exp(z).sum()))).sum()
+    np.testing.assert_allclose(sl.cross_entropy(z, soft), gold_soft, rtol=1e-14)
+    # the gradient of a 1-D input is not divided by anything: one sample
+    np.testing.assert_allclose(
+        sl.cross_entropy_grad(z, np.int64(2)), np.exp(z) / np.exp(z).sum() - [0, 0, 1], rtol=1e-14
+    )
+
+
+def test_cross_entropy_with_extra_dims_reduces_like_pytorch():
+    # torch: input (N, C, d), target (N, d): "none" is (N, d), "mean" averages the N·d values
+    rng = np.random.default_rng(21)
+    z, y = rng.normal(size=(2, 3, 4)), rng.integers(0, 3, size=(2, 4))
+    logp = special.log_softmax(z, axis=1)
+    gold = -np.take_along_axis(logp, y[:, None, :], axis=1)[:, 0, :]
+    none = sl.cross_entropy(z, y, axis=1, reduction="none")
+    assert none.shape == (2, 4)
+    np.testing.assert_allclose(none, gold, rtol=1e-13)
+    np.testing.assert_allclose(sl.cross_entropy(z, y, axis=1), gold.mean(), rtol=1e-13)
+    fd = sl.numerical_gradient(lambda v: sl.cross_entropy(v, y, axis=1), z)
+    np.testing.assert_allclose(sl.cross_entropy_grad(z, y, axis=1), fd, rtol=1e-6, atol=1e-10)

@@ -135,8 +135,9 @@ def test_pair_losses_agree_with_the_losses_module():
     np.testing.assert_allclose(
         pair_grad("softmax_ce", z, y), sl.cross_entropy_grad(z, y), rtol=1e-13
     )
+    # the pair sums over the C = 4 classes per row; PyTorch's mean is over all N·C elements
     np.testing.assert_allclose(
-        pair_loss("sigmoid_bce", z, y), sl.binary_cross_entropy_with_logits(z, y), rtol=1e-13
+        pair_loss("sigmoid_bce", z, y), 4 * sl.binary_cross_entropy_with_logits(z, y), rtol=1e-13
     )
     np.testing.assert_allclose(
         pair_grad("sigmoid_bce", z, y, "sum"),
