@@ -290,11 +290,19 @@ def _label(cell, line):
     label = cell.strip()[:MAX_LABEL_CHARS]
     if not label:
         raise ValueError(f"Line {line}: the label is empty.")
+    digits = label.lstrip("+-")
+    if len(label) - len(digits) > 1 and digits.isascii() and digits.isdigit():
+        raise ValueError(
+            f"Line {line}: the label {label!r} has more than one sign; write a whole number "
+            "such as 1 or -1, or a name."
+        )
     return str(int(label)) if _is_whole_number(label) else label
 
 
 def _is_whole_number(text):
-    return text.lstrip("+-").isdigit() and text.lstrip("+-").isascii() and len(text) <= 18
+    """At most one sign, then ASCII digits (at most 18 characters in all)."""
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    return digits.isascii() and digits.isdigit() and len(text) <= 18
 
 
 def _sorted_labels(labels):

@@ -186,3 +186,19 @@ def test_the_class_cap_is_a_parameter():
         parse_points_csv(_csv(rows), max_classes=1)
     with pytest.raises(ValueError, match="data must be bytes"):
         parse_points_csv("x1,x2,label\n")
+
+
+@pytest.mark.parametrize("label", ["+-1", "--2", "-+3", "++4"])
+def test_a_label_with_two_signs_is_refused_naming_its_line(label):
+    rows = [f"{i},{i % 3},{i % 2}" for i in range(12)]
+    rows[6] = f"6,0,{label}"
+    data = ("x1,x2,label\n" + "\n".join(rows) + "\n").encode()
+    with pytest.raises(ValueError, match=r"Line 8: the label '[-+]{2}\d' ") as err:
+        parse_points_csv(data)
+    assert "invalid literal" not in str(err.value)
+
+
+def test_signed_whole_number_labels_are_one_class_each():
+    rows = [f"{i},{i % 3},{('+1', '1', '-0', '0')[i % 4]}" for i in range(12)]
+    _, _, names = parse_points_csv(("x1,x2,label\n" + "\n".join(rows) + "\n").encode())
+    assert list(names) == ["0", "1"]
