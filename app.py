@@ -5,7 +5,11 @@ import streamlit as st
 from softmax_lab.ui import frame, share, sidebar
 
 with frame.running():
-    st.set_page_config(page_title="Softmax Lab", page_icon=":material/functions:", layout="wide")
+    st.set_page_config(
+        page_title="Softmax Lab",
+        page_icon=str(frame.ROOT / "softmax_lab" / "ui" / "favicon.svg"),
+        layout="wide",
+    )
     share.load_from_url()
     page = frame.navigation()
     sidebar.render()

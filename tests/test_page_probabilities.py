@@ -86,11 +86,24 @@ def test_adding_a_row_and_a_class(at):
     edit_table(at, editor_key(at, "logits"), added=[{"c0": 0.5, "c1": -1.0, "c2": 4.0}])
     assert errors(at) == []
     assert at.session_state["workspace"].logits.shape == (3, 3)
-    edit_table(at, editor_key(at, "names"), added=[{"class": "dog"}])
+    next(b for b in at.button if b.label == "Add a class").click().run()
+    assert at.session_state["workspace"].class_names == ("c0", "c1", "c2", "c3")
+    edit_table(at, editor_key(at, "names"), edited={0: {"class 4": "dog"}})
     ws = at.session_state["workspace"]
     assert ws.class_names == ("c0", "c1", "c2", "dog")
     np.testing.assert_array_equal(ws.logits[:, 3], 0.0)
     np.testing.assert_array_equal(ws.logits[2, :3], [0.5, -1.0, 4.0])
+    assert "C = 4 classes" in at.sidebar.caption[-1].value
+    assert at.sidebar.selectbox[0].value is None  # the preset box says "Custom batch"
+
+
+def test_a_row_added_without_values_starts_at_zero(at):
+    edit_table(at, editor_key(at, "logits"), added=[{}])
+    assert errors(at) == []
+    ws = at.session_state["workspace"]
+    np.testing.assert_array_equal(ws.logits[2], 0.0)
+    assert "N = 3 rows" in at.sidebar.caption[-1].value
+    assert "custom" in at.sidebar.caption[-1].value
 
 
 def test_preset_picker_loads_the_overflow_row_and_the_naive_demo(at):

@@ -112,3 +112,16 @@ def test_a_refused_batch_gets_a_message_by_the_form_and_keeps_the_last(at, monke
 def test_generator_defaults_match_the_core_signature():
     ws = from_generator(*GENERATOR_DEFAULTS.values())
     assert ws.logits.shape == (GENERATOR_DEFAULTS["gen_rows"], GENERATOR_DEFAULTS["gen_classes"])
+
+
+def test_an_edit_turns_the_preset_box_and_caption_to_custom_at_once(at):
+    assert at.sidebar.caption[-1].value.startswith(f"Batch: {DEFAULT_PRESET} · N = 2 rows")
+    edit_table(at, editor_key(at, "logits"), edited={1: {"c2": -4.0}})
+    assert not at.exception
+    assert at.sidebar.selectbox[0].value is None  # "Custom batch", in the same click
+    assert at.sidebar.caption[-1].value.startswith("Batch: custom · N = 2 rows × C = 3")
+    next(b for b in at.button if b.label == "Add a class").click().run()
+    assert "C = 4 classes" in at.sidebar.caption[-1].value
+    _button(at, "Reload preset").click().run()
+    assert at.sidebar.selectbox[0].value == DEFAULT_PRESET
+    assert "C = 3 classes" in at.sidebar.caption[-1].value

@@ -25,19 +25,19 @@ from softmax_lab.ui.text import md
 from softmax_lab.workspace import convert_labels, normalise_labels, resize, soft_label_sums
 
 LABEL_MODE_KEY = "label_mode_choice"
+_MODE_SEEN = "label_mode_seen"  # the batch's mode when the radio was last drawn
 
 
 def batch_editor() -> None:
-    """Class names and logits side by side, the labels below."""
+    """The class names as one row right above the logits whose columns they head, the
+    buttons that add or remove a class, and the labels below."""
     ws = state.workspace()
     if not ws.editable:
         _read_only_summary(ws)
         return
-    names_col, logits_col = st.columns([1, 4])
-    with names_col:
-        _names_editor(ws)
-    with logits_col:
-        _logits_editor(state.workspace())
+    _names_editor(ws)
+    _logits_editor(state.workspace())
+    _class_buttons(state.workspace())
     _labels_editor(state.workspace())
 
 
@@ -53,60 +53,145 @@ def _base(name: str, build) -> pd.DataFrame:
     return st.session_state[base_key]
 
 
+# Both tables give every class column this width and the same index width, so a
+# class's name sits exactly above its column of logits.
+COLUMN_PX = 96
+INDEX_PX = 72
+
+
+def _changed(before, after) -> None:
+    """A change the sidebar shows (the batch's shape, or its preset becoming "custom")
+    reruns the script, so the sidebar, drawn before this page, is never stale."""
+    if (before.n_rows, before.n_classes, before.preset) != (
+        after.n_rows,
+        after.n_classes,
+        after.preset,
+    ):
+        st.rerun()
+
+
 def _names_editor(ws) -> None:
-    base = _base("names", lambda: pd.DataFrame({"class": list(ws.class_names)}))
+    """One row of names, one per column of logits below (a column's header is its name)."""
+    base = _base(
+        "names",
+        lambda: pd.DataFrame(
+            [list(ws.class_names)],
+            columns=[f"class {k + 1}" for k in range(ws.n_classes)],
+            index=pd.Index(["name"], name=" "),
+        ),
+    )
+    column = st.column_config.TextColumn(
+        required=True,
+        max_chars=MAX_NAME_CHARS,
+        width=COLUMN_PX,
+        help="Type a new name: it becomes the header of this column of logits.",
+    )
     edited = st.data_editor(
         base,
         key=_key("names"),
-        num_rows="dynamic",
-        hide_index=True,
+        num_rows="fixed",
         column_config={
-            "class": st.column_config.TextColumn(
-                "Class", required=True, max_chars=MAX_NAME_CHARS, help="Rows are classes."
-            )
+            "_index": st.column_config.Column(width=INDEX_PX),
+            **dict.fromkeys(base.columns, column),
         },
-        width="stretch",
+        width="content",
     )
     try:
-        names = check_class_names(edited["class"].tolist())
-        if len(names) > MAX_TABLE_CLASSES:
-            raise ValueError(f"The table holds at most {MAX_TABLE_CLASSES} classes.")
+        names = check_class_names(edited.iloc[0].tolist(), ws.n_classes)
     except ValueError as err:
         st.error(f"{md(err, 300)} The charts show the last valid batch.", icon=":material/error:")
         return
     if names == ws.class_names:
         return
-    grown = resize(ws, n_classes=len(names)) if len(names) != ws.n_classes else ws
-    state.set_workspace(replace(grown, class_names=names, preset="custom"), structural=True)
+    new = replace(ws, class_names=names, preset="custom")
+    state.set_workspace(new, structural=True)
+    st.rerun()
+
+
+def _class_buttons(ws) -> None:
+    """Add a class (its logits 0, a fresh name) or remove the last one, in one click."""
+    add, remove, _ = st.columns([1, 1, 3])
+    add.button(
+        "Add a class",
+        on_click=_resize_classes,
+        args=(+1,),
+        disabled=ws.n_classes >= MAX_TABLE_CLASSES,
+        help=f"A new column of logits, all 0, named c{ws.n_classes} (at most {MAX_TABLE_CLASSES}).",
+    )
+    remove.button(
+        "Remove the last class",
+        on_click=_resize_classes,
+        args=(-1,),
+        disabled=ws.n_classes <= 2,
+        help="Drops the last column (a batch keeps at least 2 classes).",
+    )
+
+
+def _resize_classes(step: int) -> None:
+    """The class buttons' callback: it runs before the sidebar is drawn, so the sidebar
+    shows the new C at once."""
+    ws = state.workspace()
+    n_classes = ws.n_classes + step
+    if not 2 <= n_classes <= MAX_TABLE_CLASSES:
+        return
+    state.set_workspace(resize(ws, n_classes=n_classes), structural=True)
+    st.session_state[state.PRESET_KEY] = None
 
 
 def _logits_editor(ws) -> None:
-    base = _base("logits", lambda: pd.DataFrame(ws.logits, columns=list(ws.class_names)))
+    base = _base(
+        "logits",
+        lambda: pd.DataFrame(
+            ws.logits,
+            columns=list(ws.class_names),
+            index=pd.RangeIndex(1, ws.n_rows + 1, name="row"),
+        ),
+    )
     column = st.column_config.NumberColumn(
-        min_value=-MAX_ABS_LOGIT, max_value=MAX_ABS_LOGIT, required=True
+        min_value=-MAX_ABS_LOGIT,
+        max_value=MAX_ABS_LOGIT,
+        required=True,
+        default=0.0,
+        width=COLUMN_PX,
     )
     edited = st.data_editor(
         base,
         key=_key("logits"),
         num_rows="dynamic",
-        column_config=dict.fromkeys(base.columns, column),
-        width="stretch",
+        column_config={
+            "_index": st.column_config.Column(width=INDEX_PX),
+            **dict.fromkeys(base.columns, column),
+        },
+        width="content",
     )
-    st.caption(f"Logits z: rows are samples (1 to {MAX_ROWS}), columns are classes.")
+    st.caption(
+        f"Logits z: rows are samples (1 to {MAX_ROWS}; add one with the + below the "
+        "table, its logits start at 0), columns are the classes named above."
+    )
+    cells = edited.astype(object).where(edited.notna(), None).to_numpy()
+    # A row added in the browser starts at 0 (the column default); one added by a client
+    # that sends no default gets 0 here. An existing cell that is emptied is an error.
+    if len(cells) > len(base):
+        added = cells[len(base) :]
+        added[np.equal(added, None)] = 0.0
     try:
-        logits = check_logits(edited.astype(object).where(edited.notna(), None).to_numpy())
+        logits = check_logits(cells)
     except ValueError as err:
         st.error(f"{md(err, 300)} The charts show the last valid batch.", icon=":material/error:")
         return
     if logits.shape == ws.logits.shape and np.array_equal(logits, ws.logits):
         return
+    before = ws
     if logits.shape[0] != ws.n_rows:
         ws = resize(ws, n_rows=logits.shape[0])
     state.set_workspace(replace(ws, logits=logits, preset="custom", dLdA=None, generator=None))
+    _changed(before, state.workspace())
 
 
 def _labels_editor(ws) -> None:
-    st.session_state.setdefault(LABEL_MODE_KEY, ws.label_mode)
+    if st.session_state.get(_MODE_SEEN) != ws.label_mode:
+        # The batch was replaced (a preset, a link, a lesson step): the radio follows it.
+        st.session_state[LABEL_MODE_KEY] = ws.label_mode
     mode = st.radio(
         "Labels",
         LABEL_MODES,
@@ -115,9 +200,12 @@ def _labels_editor(ws) -> None:
         help="one-hot: one true class per row; soft: probabilities per class; "
         "multi-hot: several true classes (the multi-label case).",
     )
+    st.session_state[_MODE_SEEN] = mode
     if mode != ws.label_mode:
-        ws = replace(ws, label_mode=mode, labels=convert_labels(ws.labels, mode))
+        before = ws
+        ws = replace(ws, label_mode=mode, labels=convert_labels(ws.labels, mode), preset="custom")
         state.set_workspace(ws, structural=True)
+        _changed(before, ws)
     names = list(ws.class_names)
     shape_key = f"labels_{ws.n_rows}x{ws.n_classes}_{mode}"
     if mode == "one-hot":
@@ -159,6 +247,7 @@ def _labels_editor(ws) -> None:
         return
     if not np.array_equal(labels, ws.labels):
         state.set_workspace(replace(ws, labels=labels, preset="custom"))
+        _changed(ws, state.workspace())
         ws = state.workspace()
     if mode == "soft":
         _soft_sums_notice(ws)

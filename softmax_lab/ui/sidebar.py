@@ -14,6 +14,12 @@ def render() -> None:
     ws = state.workspace()
     st.session_state.setdefault(state.PRESET_KEY, ws.preset if ws.preset in PRESETS else None)
     st.session_state.setdefault(state.TEMPERATURE_KEY, ws.temperature)
+    if ws.preset in PRESETS:
+        st.session_state[LAST_PRESET] = ws.preset
+    elif st.session_state[state.PRESET_KEY] is not None:
+        # The batch was edited since the preset was picked: the box says so.
+        st.session_state[state.PRESET_KEY] = None
+    last = st.session_state.get(LAST_PRESET)
     with st.sidebar:
         st.selectbox(
             "Preset",
@@ -26,8 +32,11 @@ def render() -> None:
         )
         st.button(
             "Reload preset",
-            disabled=st.session_state[state.PRESET_KEY] is None,
-            on_click=_load_preset,
+            disabled=last not in PRESETS,
+            on_click=_reload_preset,
+            help=f"Back to “{PRESETS[last].title}” as it was before any edit."
+            if last in PRESETS
+            else "Pick a preset first.",
         )
         st.select_slider(
             "Temperature T",
@@ -43,15 +52,41 @@ def render() -> None:
         if temperature != ws.temperature:
             ws = replace(ws, temperature=temperature)
             state.set_workspace(ws)
-        st.caption(
-            f"Batch: N = {ws.n_rows} rows × C = {ws.n_classes} classes · T = {ws.temperature:g}"
-        )
+        st.caption(caption(ws))
+
+
+def caption(ws) -> str:
+    """The sidebar's one-line summary of the batch: its preset (or "custom"), N, C and T.
+
+    Examples
+    --------
+    >>> from softmax_lab.workspace import from_preset
+    >>> caption(from_preset("penalty"))
+    'Batch: penalty · N = 1 row × C = 2 classes · T = 1'
+    """
+    name = ws.preset if ws.preset in PRESETS else "custom"
+    rows = "row" if ws.n_rows == 1 else "rows"
+    return (
+        f"Batch: {name} · N = {ws.n_rows} {rows} × C = {ws.n_classes} classes · "
+        f"T = {ws.temperature:g}"
+    )
+
+
+LAST_PRESET = "preset_last"  # the preset the batch last came from, for Reload
 
 
 def _load_preset() -> None:
     key = st.session_state.get(state.PRESET_KEY)
     if key in PRESETS:
         state.load(from_preset(key, st.session_state.get(state.TEMPERATURE_KEY, 1.0)))
+        st.session_state[LAST_PRESET] = key
+
+
+def _reload_preset() -> None:
+    key = st.session_state.get(LAST_PRESET)
+    if key in PRESETS:
+        st.session_state[state.PRESET_KEY] = key
+        _load_preset()
 
 
 # The generator's inputs and their defaults. They are set here, not as widget defaults,
