@@ -41,9 +41,22 @@ def show_url_error() -> None:
         st.warning(md(msg, limit=400), icon=":material/link_off:")
 
 
+EXTRA = "url_extra"  # other params a view keeps in the link: lesson, step, large
+
+
+def keep_in_url(**params: str | None) -> None:
+    """Keep these parameters in the link next to the workspace (None drops one)."""
+    extra = st.session_state.setdefault(EXTRA, {})
+    for key, value in params.items():
+        if value is None:
+            extra.pop(key, None)
+        else:
+            extra[key] = str(value)
+
+
 def write_to_url() -> None:
     """Put the current workspace in the address bar, so that copying it shares the view."""
-    query = to_query(state.workspace())
+    query = to_query(state.workspace()) | st.session_state.get(EXTRA, {})
     wanted = {k: [v] for k, v in query.items()}
     if wanted != _current():
         st.query_params.from_dict(query)
