@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import softmax_lab as sl
+from softmax_lab import precision
 from softmax_lab.figures.formulas import softmax_formula
 from softmax_lab.figures.probabilities import mappings_figure, naive_vs_stable_figure
 from softmax_lab.presets import PRESETS
@@ -94,24 +95,15 @@ naive_on = st.toggle(
 )
 if naive_on:
     dtype_name = st.radio("Precision", list(DTYPES), index=2, horizontal=True)
-    dtype = DTYPES[dtype_name]
-    limit = sl.overflow_limit(dtype)
-    with np.errstate(over="ignore"):
-        scaled = (z[row] / T).astype(dtype)
-    naive = sl.naive_softmax(scaled)
-    stable = sl.softmax(scaled)
-    over = np.flatnonzero(scaled.astype(np.float64) > limit)
-    if over.size:
-        first = ", ".join(f"{md(ws.class_names[k])} = {scaled[k]:g}" for k in over[:5])
-        st.error(
-            f"In {dtype_name}, exp overflows above z = {limit:.2f} (log of the largest "
-            f"{dtype_name}). This row has {first}, so the naive formula returns inf/NaN. "
-            "Subtracting the row maximum first gives the exact answer.",
-            icon=":material/warning:",
-        )
+    safe_names = [md(n) for n in ws.class_names]  # the message is markdown
+    check = precision.naive_vs_stable(z[row] / T, DTYPES[dtype_name], safe_names)
+    naive, stable = check.naive, check.stable
+    if check.ok:
+        st.success(check.message, icon=":material/check:")
     else:
-        st.success(
-            f"Every z/T in this row is below {dtype_name}'s overflow limit {limit:.2f}, "
-            "so the naive formula still works here. Try the overflow preset or float16."
+        st.error(
+            check.message + " Subtracting the row maximum first (the stable formula) "
+            "avoids all of these.",
+            icon=":material/warning:",
         )
     charts.show(naive_vs_stable_figure(ws.class_names, naive, stable, dtype_name), key="naive")

@@ -1,9 +1,11 @@
 """Where finite precision breaks softmax: overflow of the naive formula, underflow of
 small probabilities, and what that does to log-probabilities and cross-entropy."""
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from softmax_lab.activations import log_softmax, overflow_limit, softmax
+from softmax_lab.activations import log_softmax, naive_softmax, overflow_limit, softmax
 
 DTYPES = {"float16": np.float16, "float32": np.float32, "float64": np.float64}
 
@@ -110,3 +112,160 @@ def gap_sweep(gaps, dtype, eps=1e-12):
         "ce_eps": -np.log(p + eps),
         "ce_log_softmax": -logp_exact,
     }
+
+
+# -- naive vs stable ------------------------------------------------------------------
+
+LOST_DIGITS_ULPS = 16  # naive and stable may each round a few times; more is lost digits
+
+
+@dataclass(frozen=True)
+class NaiveCheck:
+    """The naive exp(z)/Σexp(z) of one row next to the stable softmax, both in one dtype.
+
+    Attributes
+    ----------
+    values : ndarray (C,)
+        The row in the dtype (after rounding to it).
+    naive, stable : ndarray (C,) float64
+        The two results, computed in the dtype, widened for display.
+    kind : str
+        What the comparison found: "ok", "input_overflow" (a value does not fit in the
+        dtype), "overflow" (exp of some value is inf), "sum_overflow" (no term overflows
+        but their sum does, so every naive value is 0), "zero_by_zero" (every exp
+        underflows to 0: 0/0), "underflow" (a class with a stable probability > 0 gets
+        exactly 0), "lost_digits" (finite and nonzero, but off by more than
+        ``LOST_DIGITS_ULPS`` units of the dtype's precision).
+    worst_relative_error : float
+        max_k |naive_k − stable_k| / stable_k over the classes with stable_k > 0 (inf
+        where naive is not finite or 0 there).
+    worst_class : int
+        The class where that happens.
+    message : str
+        The verdict in words, with the numbers of this row.
+    """
+
+    values: np.ndarray
+    naive: np.ndarray
+    stable: np.ndarray
+    kind: str
+    worst_relative_error: float
+    worst_class: int
+    message: str
+
+    @property
+    def ok(self):
+        return self.kind == "ok"
+
+
+def naive_vs_stable(z, dtype, names=None):
+    """Compute the naive and the stable softmax of one row z (C,) in ``dtype`` and say
+    what, if anything, went wrong with the naive one.
+
+    The verdict is read from the computed numbers (the exponentials, their sum and the
+    two results), never from a rule about the logits alone.
+
+    Parameters
+    ----------
+    z : array_like (C,)
+        Logits (already divided by T); rounded to ``dtype`` first.
+    dtype : np.float16, np.float32 or np.float64
+    names : sequence of str, optional
+        Class names for the message (default c0, c1, …).
+
+    Returns
+    -------
+    NaiveCheck
+
+    Examples
+    --------
+    >>> naive_vs_stable(np.array([11.0, 11.0]), np.float16).kind
+    'sum_overflow'
+    >>> naive_vs_stable(np.array([-100.0, -120.0]), np.float32).kind
+    'underflow'
+    """
+    dtype = np.dtype(dtype).type
+    name = np.dtype(dtype).name
+    names = [f"c{k}" for k in range(np.size(z))] if names is None else list(names)
+    z = np.asarray(z, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        values = z.astype(dtype)
+    naive = naive_softmax(values).astype(np.float64)
+    stable = softmax(values).astype(np.float64)
+    with np.errstate(over="ignore", under="ignore"):
+        terms = np.exp(values)
+        total = np.sum(terms)
+    positive = stable > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(positive, np.abs(naive - stable) / stable, 0.0)
+    rel = np.where(positive & ~np.isfinite(naive), np.inf, rel)
+    worst = int(np.argmax(rel)) if rel.size else 0
+    worst_rel = float(rel[worst]) if rel.size else 0.0
+    limit = overflow_limit(dtype)
+    big = float(np.finfo(dtype).max)
+
+    def cls(k):
+        return f"{names[k]} (z = {float(values[k]):.6g})"
+
+    bad_input = np.flatnonzero(np.isfinite(z) & ~np.isfinite(values))
+    over = np.flatnonzero(np.isinf(terms) & np.isfinite(values))
+    if bad_input.size:
+        k = int(bad_input[0])
+        kind = "input_overflow"
+        message = (
+            f"{names[k]} = {z[k]:.6g} does not fit in {name} (largest {big:.6g}): it becomes "
+            f"{float(values[k])}, and the naive formula gives {_fmt(naive)}. Stable softmax "
+            f"takes the limit and gives {_fmt(stable)}."
+        )
+    elif over.size:
+        k = int(over[0])
+        kind = "overflow"
+        message = (
+            f"Overflow: exp({float(values[k]):.6g}) is inf in {name} (above z = {limit:.2f}, "
+            f"the log of its largest value), for {cls(k)}. inf/inf is NaN, so the naive "
+            f"formula gives {_fmt(naive)}; the stable one gives {_fmt(stable)}."
+        )
+    elif not np.isfinite(total):
+        kind = "sum_overflow"
+        message = (
+            f"The sum overflows: no exp(z) is inf, the largest is {float(terms.max()):.6g}, "
+            f"but their sum passes {name}'s largest value {big:.6g}. Every term divided by inf "
+            f"is 0, so the naive formula gives {_fmt(naive)}; the stable one gives "
+            f"{_fmt(stable)}."
+        )
+    elif total == 0:
+        kind = "zero_by_zero"
+        message = (
+            f"0/0: every exp(z) underflows to 0 in {name} (the largest z is "
+            f"{float(values.max()):.6g}), so the naive formula divides 0 by 0 and gives "
+            f"{_fmt(naive)}; the stable one gives {_fmt(stable)}."
+        )
+    elif (positive & (naive == 0)).any():
+        k = int(np.flatnonzero(positive & (naive == 0))[0])
+        kind = "underflow"
+        message = (
+            f"Underflow to 0: exp({float(values[k]):.6g}) is 0 in {name}, so the naive formula "
+            f"gives {names[k]} a probability of exactly 0 where the stable one gives "
+            f"{stable[k]:.3g}. Naive: {_fmt(naive)}; stable: {_fmt(stable)}."
+        )
+    elif worst_rel > LOST_DIGITS_ULPS * float(np.finfo(dtype).eps):
+        kind = "lost_digits"
+        message = (
+            f"Lost digits: exp(z) is so small in {name} that it is subnormal (fewer significant "
+            f"bits), and the naive result for {names[worst]} is off by {worst_rel:.2g} "
+            f"(relative): {naive[worst]:.6g} against the stable {stable[worst]:.6g}."
+        )
+    else:
+        kind = "ok"
+        message = (
+            f"In {name} the naive formula agrees with the stable one here: largest relative "
+            f"difference {worst_rel:.2g}, within {LOST_DIGITS_ULPS} units of {name}'s precision "
+            f"({float(np.finfo(dtype).eps):.2g}). No exp(z) overflowed (the largest z is "
+            f"{float(values.max()):.6g}, the limit {limit:.2f}) and none underflowed to 0."
+        )
+    return NaiveCheck(values, naive, stable, kind, worst_rel, worst, message)
+
+
+def _fmt(p, most=4):
+    shown = ", ".join(f"{v:.3g}" for v in p[:most])
+    return f"[{shown}{', …' if p.size > most else ''}]"

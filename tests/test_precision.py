@@ -86,3 +86,48 @@ def test_probability_at_gap_matches_scipy_in_float64(gap):
     mine = precision.probability_at_gap(np.array([gap]), np.float64)[0]
     gold = special.softmax(np.array([0.0, -gap]))[1]
     assert mine == pytest.approx(gold, rel=1e-12, abs=1e-320)
+
+
+# -- naive vs stable: the verdict comes from the computed comparison --------------------
+# Each case is a row whose failure is known from the dtype's limits, worked out here:
+# float16's largest value is 65504, exp(11) = 59874 fits but 2·59874 does not; float32's
+# smallest subnormal is 1.4e-45, so exp(−100) = 3.7e-44 keeps ~5 bits and exp(−120) = 7.7e-53
+# is 0; float64's smallest subnormal is 4.9e-324 and exp(−800) = 3.7e-348 is 0.
+NAIVE_CASES = [
+    # (values, dtype, the verdict's kind, the naive result written out)
+    ([1.0, 2.0, 3.0], np.float64, "ok", None),
+    ([1000.0, 0.0], np.float64, "overflow", [np.nan, 0.0]),
+    ([11.0, 11.0], np.float16, "sum_overflow", [0.0, 0.0]),
+    ([-800.0, -801.0], np.float64, "zero_by_zero", [np.nan, np.nan]),
+    ([-100.0, -120.0], np.float32, "underflow", [1.0, 0.0]),
+    ([-100.0, -101.0], np.float32, "lost_digits", None),
+    ([1e6, 0.0], np.float16, "input_overflow", None),  # 1e6 does not fit in float16
+]
+
+
+@pytest.mark.parametrize(("values", "dtype", "kind", "naive"), NAIVE_CASES)
+def test_naive_verdict_names_what_went_wrong(values, dtype, kind, naive):
+    check = precision.naive_vs_stable(np.array(values), dtype)
+    assert check.kind == kind, check.message
+    with np.errstate(over="ignore"):
+        rounded = np.array(values, dtype=dtype).astype(np.float64)
+    if np.isfinite(rounded).all():
+        gold = special.softmax(
+            rounded
+        )  # the stable result in the dtype is the true one to its precision
+        np.testing.assert_allclose(check.stable, gold, rtol=4 * np.finfo(dtype).eps, atol=1e-45)
+    if naive is not None:
+        np.testing.assert_array_equal(check.naive, np.array(naive))
+    assert check.ok == (kind == "ok")
+
+
+def test_lost_digits_reports_the_relative_error():
+    check = precision.naive_vs_stable(np.array([-100.0, -101.0]), np.float32)
+    # exp(−100) and exp(−101) are float32 subnormals, stored as 27·2^-149 and 10·2^-149,
+    # so the naive result is 27/37, 10/37 against the true σ(1), σ(−1) = 0.7311, 0.2689
+    np.testing.assert_allclose(check.naive, [27 / 37, 10 / 37], rtol=1e-6)
+    truth_small = 1 / (1 + np.e)
+    np.testing.assert_allclose(
+        check.worst_relative_error, abs(10 / 37 / truth_small - 1), rtol=1e-4
+    )
+    assert "lost digits" in check.message.lower()
