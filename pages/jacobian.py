@@ -72,7 +72,11 @@ def heatmap_section():
     )
     zmax = max(props["max_abs"], 1e-300) if fit else J_RANGE
     heat_col, prop_col = st.columns([4, 3])
-    charts.show(jacobian_heatmap(J, shown_names, zmax=zmax), key="jacobian_heatmap", where=heat_col)
+    charts.show(
+        jacobian_heatmap(J, shown_names, zmax=zmax, temperature=T),
+        key="jacobian_heatmap",
+        where=heat_col,
+    )
     if not fit and props["max_abs"] < J_RANGE / 10:
         heat_col.caption(
             f"The largest |J| of this row is {props['max_abs']:.2g}, under a tenth of the fixed "
@@ -91,7 +95,9 @@ def heatmap_section():
                         "diag a(1−a), off-diag −a_m a_n: max error",
                         "largest |J| (at most 1/4)",
                         "smallest |eigenvalue| (one is 0)",
-                        "numerical rank (C − 1 when every a > 0)",
+                        "smallest eigenvalue (≥ 0: positive semi-definite)",
+                        f"numerical rank: eigenvalues above {props['tolerance']:.1e}",
+                        f"rank in exact arithmetic: (#a > 0) − 1 = {props['positive_classes']} − 1",
                         "largest eigenvalue",
                     ],
                     "value": [
@@ -101,17 +107,29 @@ def heatmap_section():
                         f"{props['formula_error']:.2e}",
                         f"{props['max_abs']:.6f}",
                         f"{props['smallest_abs_eigenvalue']:.2e}",
+                        f"{props['eigenvalues'][0]:.2e} ({'yes' if props['psd'] else 'NO'}, "
+                        f"within ±{props['tolerance']:.1e})",
                         f"{props['rank']} of {shown.size}",
+                        f"{props['theoretical_rank']} of {shown.size}",
                         f"{props['eigenvalues'][-1]:.6f}",
                     ],
                 }
             ).set_index("property"),
         )
         st.caption(
-            "Eigenvalues from np.linalg.eigvalsh. J is positive semi-definite, and the "
-            "all-ones vector has eigenvalue 0 because adding a constant to every logit "
-            "changes nothing: rank C − 1. Classes whose a underflows to 0 add more zeros."
+            f"Eigenvalues from np.linalg.eigvalsh. The ±{props['tolerance']:.1e} is the rounding "
+            "error of J's entries, C · eps · (max a + Σa²): an entry such as a − a² is a "
+            "difference of terms as large as a, so it is off by about eps · a however small it "
+            "is. In exact arithmetic J is positive semi-definite and the all-ones vector has "
+            "eigenvalue 0 (adding a constant to every logit changes nothing); each class with "
+            "a = 0 adds another 0."
         )
+        if props["rank_reason"]:
+            st.info(
+                f"Numerical rank {props['rank']}, exact rank {props['theoretical_rank']}: "
+                + props["rank_reason"],
+                icon=":material/info:",
+            )
 
 
 def shrink_section():
@@ -134,7 +152,7 @@ def shrink_section():
 @st.fragment
 def backward_pass(ws, a, row, T):
     """dLdZ three ways plus finite differences; reruns alone when dLdA changes."""
-    st.subheader("Backward pass: dLdZ = dLdA · J")
+    st.subheader("Backward pass: dL/du = dLdA · J" + ("" if T == 1 else ", dL/dz = dL/du / T"))
     dLdA, source = upstream.upstream_gradient(ws, a)
     if source == "ce":
         upstream.cross_entropy_upstream_notice(ws, a)
@@ -189,7 +207,12 @@ def backward_pass(ws, a, row, T):
         if loop is not None:
             methods["loop"] = loop
         charts.show(
-            dLdZ_figure(list(ws.class_names), methods, f"dLdZ = dLdA · J, row {row + 1}"),
+            dLdZ_figure(
+                list(ws.class_names),
+                methods,
+                f"dL/du = dLdA · J, row {row + 1}" + ("" if T == 1 else f" (u = z / {T:g})"),
+                y_title="dL/du" if T != 1 else "dL/du = dL/dz (T = 1)",
+            ),
             key="jacobian_dLdZ",
         )
         per_row = {"dLdA": dLdA[row], "dL/du = dLdA · J": vjp[row], "dL/dz = dL/du / T": vjp_per_z}
@@ -200,7 +223,9 @@ def backward_pass(ws, a, row, T):
             width="stretch",
             key="jacobian_row_gradients",
         )
-    with st.expander("dLdZ = dLdA · J for every row"):
+    with st.expander(
+        "dL/du = dLdA · J for every row" + ("" if T == 1 else f" (dL/dz is this / {T:g})")
+    ):
         st.dataframe(
             pd.DataFrame(vjp[:, :TABLE_CLASSES], columns=list(ws.class_names)[:TABLE_CLASSES]),
             width="stretch",

@@ -49,6 +49,24 @@ def temperature_sweep(z, temperatures):
     return frobenius_norm(a), max_diagonal(a)
 
 
+def rank_tolerance(a):
+    """The rounding error of J = diag(a) − a aᵀ's eigenvalues when J is built from a (C,).
+
+    Each entry a_m(δ_mn − a_n) is a difference of terms as large as a_m and a_m a_n, so
+    it carries an error of a few units of eps times those terms, not times the result:
+    a_m − a_m² for a_m ≈ 1 is tiny but is off by about eps. By Weyl's inequality an
+    eigenvalue moves by at most the 2-norm of that error matrix, bounded here by
+    C · eps · (max a + Σa²) (the standard C · eps · ‖·‖, taken on the terms that cancel).
+
+    Examples
+    --------
+    >>> bool(rank_tolerance(np.array([0.5, 0.5])) == 2 * np.finfo(float).eps * 1.0)
+    True
+    """
+    a = np.asarray(a, dtype=np.float64)
+    return float(a.size * np.finfo(np.float64).eps * (a.max() + np.dot(a, a)))
+
+
 def properties(J, a):
     """Numbers that check J = diag(a) − a aᵀ: deviations, the bound 1/4 and the spectrum.
 
@@ -59,13 +77,42 @@ def properties(J, a):
 
     Returns
     -------
-    dict of floats and an eigenvalue array (C,) in ascending order.
+    dict
+        Floats and an eigenvalue array (C,) in ascending order; "rank" counts the
+        eigenvalues above ``rank_tolerance(a)`` ("tolerance"); "theoretical_rank" is
+        (number of a > 0) − 1, the rank of J in exact arithmetic; "rank_reason" says
+        why the two differ ("" when they agree); "psd" is whether the smallest
+        eigenvalue is ≥ −tolerance (J is positive semi-definite in exact arithmetic).
+
+    Examples
+    --------
+    >>> a = np.array([0.2, 0.3, 0.5])
+    >>> p = properties(np.diag(a) - np.outer(a, a), a)
+    >>> p["rank"], p["theoretical_rank"], p["psd"]
+    (2, 2, True)
     """
     eig = np.linalg.eigvalsh(J)
     off = -np.outer(a, a)
     idx = np.arange(a.size)
     off[idx, idx] = a * (1 - a)
-    scale = max(float(eig[-1]), 1e-300)
+    tol = rank_tolerance(a)
+    rank = int(np.sum(eig > tol))
+    positive = int(np.count_nonzero(a > 0))
+    theory = max(positive - 1, 0)
+    if rank == theory:
+        reason = ""
+    elif rank < theory:
+        hidden = np.sort(eig[eig <= tol])[::-1][: theory - rank]
+        reason = (
+            f"{theory - rank} eigenvalue(s) (largest {hidden.max():.2g}) are below the rounding "
+            f"error of J's entries ({tol:.2g}): in float64 they cannot be told from 0, although "
+            f"every one of the {positive} classes with a > 0 adds one in exact arithmetic."
+        )
+    else:
+        reason = (
+            f"{rank - theory} eigenvalue(s) above the rounding error {tol:.2g} that exact "
+            "arithmetic says are 0: J was not built from this a."
+        )
     return {
         "asymmetry": float(np.abs(J - J.T).max()),
         "row_sum": float(np.abs(J.sum(axis=1)).max()),
@@ -74,7 +121,12 @@ def properties(J, a):
         "max_abs": float(np.abs(J).max()),
         "eigenvalues": eig,
         "smallest_abs_eigenvalue": float(np.abs(eig).min()),
-        "rank": int(np.sum(eig > scale * a.size * np.finfo(float).eps * 10)),
+        "tolerance": tol,
+        "rank": rank,
+        "theoretical_rank": theory,
+        "positive_classes": positive,
+        "rank_reason": reason,
+        "psd": bool(eig[0] >= -tol),
     }
 
 

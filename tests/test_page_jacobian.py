@@ -49,7 +49,7 @@ def _heatmap(at):
 
 def _bars(at):
     """{method: dLdZ row} from the bar chart."""
-    return {t["name"]: decode_array(t["y"]) for t in _figure(at, "dLdZ = dLdA")["data"]}
+    return {t["name"]: decode_array(t["y"]) for t in _figure(at, "= dLdA · J, row")["data"]}
 
 
 def _table(at, column):
@@ -98,7 +98,9 @@ def test_properties_table_shows_the_current_numbers(at):
     gold = _gold_J(a)
     assert props["largest |J| (at most 1/4)"] == f"{np.abs(gold).max():.6f}"
     assert props["largest eigenvalue"] == f"{np.linalg.eigvalsh(gold)[-1]:.6f}"
-    assert props["numerical rank (C − 1 when every a > 0)"] == "2 of 3"
+    tol = 3 * np.finfo(float).eps * (a.max() + a @ a)  # C · eps · (max a + Σa²) = 7.8e-16
+    assert props[f"numerical rank: eigenvalues above {tol:.1e}"] == "2 of 3"
+    assert props["rank in exact arithmetic: (#a > 0) − 1 = 3 − 1"] == "2 of 3"
     assert float(props["smallest |eigenvalue| (one is 0)"]) < 1e-15
     assert float(props["symmetric: max |J − Jᵀ|"]) == 0.0
     assert float(props["rows sum to 0: max |Σ_n J_mn|"]) < 1e-15

@@ -33,10 +33,11 @@ def _cell_text(J):
     return np.vectorize(lambda v: f"{v:.4f}")(J)
 
 
-def jacobian_heatmap(J, names, title="J = diag(a) − a aᵀ", zmax=J_RANGE):
-    """Heatmap of J (C, C) on a diverging scale centred at 0, fixed to ±``zmax``.
+def jacobian_heatmap(J, names, title="J = diag(a) − a aᵀ", zmax=J_RANGE, temperature=1.0):
+    """Heatmap of J = ∂a/∂u (C, C), u = z / T, on a diverging scale at 0 fixed to ±``zmax``.
 
-    Cells print their values up to C = 30; rows are ∂a_m, columns ∂z_n.
+    Cells print their values up to C = 30; rows are ∂a_m, columns ∂u_n. At T ≠ 1 the
+    hover also gives ∂a_m/∂z_n = J_mn / T, the derivative with respect to the raw logits.
     """
     labels = plain_all(names)
     trace = {
@@ -48,8 +49,17 @@ def jacobian_heatmap(J, names, title="J = diag(a) − a aᵀ", zmax=J_RANGE):
         "zmax": zmax,
         "zmid": 0,
         "colorscale": DIVERGING,
-        "hovertemplate": "∂a[%{y}]/∂z[%{x}] = %{z:.6g}<extra></extra>",
+        "hovertemplate": "∂a[%{y}]/∂u[%{x}] = %{z:.6g}<extra></extra>",
     }
+    x_title = "u = z (column n)"
+    if temperature != 1:
+        trace["customdata"] = np.asarray(J) / temperature
+        trace["hovertemplate"] = (
+            "∂a[%{y}]/∂u[%{x}] = %{z:.6g}<br>"
+            f"∂a[%{{y}}]/∂z[%{{x}}] = J / T = %{{customdata:.6g}} (T = {temperature:g})"
+            "<extra></extra>"
+        )
+        x_title = f"u = z / T (column n), T = {temperature:g}"
     if len(labels) <= MAX_TEXT_CLASSES:
         trace["text"] = _cell_text(J)
         trace["texttemplate"] = "%{text}"
@@ -57,7 +67,7 @@ def jacobian_heatmap(J, names, title="J = diag(a) − a aᵀ", zmax=J_RANGE):
         [trace],
         height=min(700, 260 + 18 * len(labels)),
         title=title,
-        xaxis={"type": "category", "title": {"text": "z (column n)"}},
+        xaxis={"type": "category", "title": {"text": x_title}},
         yaxis={"type": "category", "autorange": "reversed", "title": {"text": "a (row m)"}},
     )
 
@@ -169,8 +179,9 @@ def shrink_figure(temperatures, frobenius, max_diag, current, current_values):
     return _figure(data, height=320, **layout)
 
 
-def dLdZ_figure(names, methods, title=None):
-    """Grouped bars of dLdZ (C,) for one row: one bar group per class, one colour per method."""
+def dLdZ_figure(names, methods, title=None, y_title="dL/dz"):
+    """Grouped bars of a gradient (C,) for one row: one bar group per class, one colour per
+    method; ``y_title`` names the variable plotted (dL/du when the input is u = z / T)."""
     labels = plain_all(names)
     data = [
         {
@@ -188,7 +199,7 @@ def dLdZ_figure(names, methods, title=None):
         title=title,
         barmode="group",
         xaxis={"type": "category"},
-        yaxis={"title": {"text": "dL/dz"}},
+        yaxis={"title": {"text": y_title}},
     )
 
 
