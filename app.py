@@ -14,5 +14,6 @@ with frame.running():
     page = frame.navigation()
     sidebar.render()
     page.run()
+    share.copy_link_button(st.sidebar)
     share.write_to_url()
     frame.freeze_long_lived_objects()

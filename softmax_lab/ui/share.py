@@ -1,38 +1,87 @@
-"""Shareable links: the URL's query parameters hold the workspace.
+"""Shareable links: the URL's query parameters hold the workspace, the open tab, and the
+Training page's settings and step.
 
-Query parameters are strings that anyone can type, so they are parsed and
-bounded by ``softmax_lab.link_codec.from_query``; a bad link shows a message and
-leaves the current batch alone. Streamlit clears them on a page change, so the
-frame writes them back after every run.
+Query parameters are strings that anyone can type, so they are parsed and bounded by
+``softmax_lab.link_codec``; a bad link shows a message and leaves the current batch
+alone. Streamlit clears them on a page change, so the frame writes them back after
+every run: the workspace's parameters, plus what the page added with ``add_to_url``.
+
+Parameters named in ``PASSTHROUGH`` belong to other features (lesson mode, the large
+display option): they are written only through ``keep_in_url``; otherwise whatever the
+address bar holds for them stays untouched, and a change of them alone does not count
+as a new link.
 """
 
 import streamlit as st
 
-from softmax_lab.link_codec import from_query, to_query
+from softmax_lab.link_codec import WORKSPACE_KEYS, from_query, to_query
 from softmax_lab.ui import state
 from softmax_lab.ui.text import md
 
+PASSTHROUGH = frozenset({"lesson", "step", "large"})
 _WRITTEN = "url_written"
 _ERROR = "url_error"
+_INCOMING = "url_incoming"  # the parameters of a link opened in this run
+_PAGE = "url_page_params"  # what the page adds to the link
+EXTRA = "url_extra"  # other params a view keeps in the link: lesson, step, large
 
 
 def _current() -> dict:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
+def _own(params: dict) -> dict:
+    extra = st.session_state.get(EXTRA, {})
+    return {k: v for k, v in params.items() if k not in PASSTHROUGH and k not in extra}
+
+
+def keep_in_url(**params: str | None) -> None:
+    """Keep these parameters in the link next to the workspace (None drops one).
+
+    They stay across page changes until dropped. A ``PASSTHROUGH`` parameter never
+    set here keeps whatever value the address bar has.
+    """
+    extra = st.session_state.setdefault(EXTRA, {})
+    for key, value in params.items():
+        extra[key] = None if value is None else str(value)
+
+
+def _passthrough(current: dict) -> dict:
+    """The parameters kept beside the view's own: (name -> list of values)."""
+    extra = st.session_state.get(EXTRA, {})
+    kept = {k: v for k, v in current.items() if k in PASSTHROUGH and k not in extra}
+    return kept | {k: [v] for k, v in extra.items() if v is not None}
+
+
 def load_from_url() -> None:
-    """Load the workspace from a link the first time this session sees it."""
-    params = _current()
+    """Read a link the first time this session sees it: load its workspace (if it has
+    one) and keep its parameters for the page (``incoming``) during this run."""
+    params = _own(_current())
     st.session_state.pop(_ERROR, None)
+    st.session_state.pop(_INCOMING, None)
+    st.session_state[_PAGE] = {}
     if not params or params == st.session_state.get(_WRITTEN):
+        return
+    st.session_state[_INCOMING] = params
+    st.session_state[_WRITTEN] = params
+    if not any(k in WORKSPACE_KEYS for k in params):
         return
     try:
         ws = from_query(params)
     except ValueError as err:
-        st.session_state[_ERROR] = f"This link could not be read, so the lab kept its batch: {err}"
+        report(f"This link could not be read, so the lab kept its batch: {err}")
     else:
         state.load(ws)
-    st.session_state[_WRITTEN] = params
+
+
+def incoming() -> dict | None:
+    """The parameters (name -> list of values) of a link opened in this run, else None."""
+    return st.session_state.get(_INCOMING)
+
+
+def report(message: str) -> None:
+    """Keep a message about a bad link for ``show_url_error`` (the first one wins)."""
+    st.session_state.setdefault(_ERROR, message)
 
 
 def show_url_error() -> None:
@@ -41,23 +90,52 @@ def show_url_error() -> None:
         st.warning(md(msg, limit=400), icon=":material/link_off:")
 
 
-EXTRA = "url_extra"  # other params a view keeps in the link: lesson, step, large
-
-
-def keep_in_url(**params: str | None) -> None:
-    """Keep these parameters in the link next to the workspace (None drops one)."""
-    extra = st.session_state.setdefault(EXTRA, {})
-    for key, value in params.items():
-        if value is None:
-            extra.pop(key, None)
-        else:
-            extra[key] = str(value)
+def add_to_url(params: dict) -> None:
+    """Add the page's own parameters (str -> str) to the link written after this run."""
+    st.session_state.setdefault(_PAGE, {}).update(params)
 
 
 def write_to_url() -> None:
-    """Put the current workspace in the address bar, so that copying it shares the view."""
-    query = to_query(state.workspace()) | st.session_state.get(EXTRA, {})
+    """Put the current view in the address bar, so that copying it shares the view.
+
+    Also callable from a fragment (the Training page's live view) to update the page's
+    parameters between full runs.
+    """
+    query = to_query(state.workspace()) | st.session_state.get(_PAGE, {})
     wanted = {k: [v] for k, v in query.items()}
-    if wanted != _current():
-        st.query_params.from_dict(query)
+    current = _current()
+    full = wanted | _passthrough(current)
+    if full != current:
+        st.query_params.from_dict(full)
     st.session_state[_WRITTEN] = wanted
+
+
+def link(base_url: str | None) -> str | None:
+    """The full link of the current view, or None when the page's address is unknown."""
+    if not base_url:
+        return None
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    query = to_query(state.workspace()) | st.session_state.get(_PAGE, {})
+    kept = {k: v[-1] for k, v in _passthrough(_current()).items()}
+    parts = urlsplit(base_url)
+    return urlunsplit(parts._replace(query=urlencode(query | kept), fragment=""))
+
+
+def copy_link_button(where=None) -> None:
+    """A "Copy link" popover with the view's link in a code box (its copy button)."""
+    where = where or st
+    with where.popover("Copy link", icon=":material/link:"):
+        url = link(_page_url())
+        if url is None:
+            st.markdown("The address bar holds the link to this view.")
+        else:
+            st.code(url, language=None, wrap_lines=True)
+            st.markdown("Opened anywhere, this link shows the same view.")
+
+
+def _page_url() -> str | None:
+    try:
+        return st.context.url
+    except AttributeError:  # older Streamlit: no page address on the server
+        return None
