@@ -3,18 +3,16 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
-COPY app.py ./
+COPY pyproject.toml README.md app.py ./
 COPY softmax_lab ./softmax_lab
 COPY pages ./pages
 COPY .streamlit ./.streamlit
-# The chart frames' plotly.js (softmax_lab/ui/charts.py), placed while the folders are
-# still writable; the app checks their size and time and leaves them
-# alone (see STATIC_TIME in charts.py for the static copy's date).
-RUN PLOTLY_JS="$(python -c 'import os, plotly; print(os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js"))')" \
- && VERSION="$(python -c 'import plotly; print(plotly.__version__)')" \
- && mkdir -p static && cp "$PLOTLY_JS" "static/plotly-$VERSION.min.js" \
- && touch -d @946684800 "static/plotly-$VERSION.min.js" \
- && cp -p "$PLOTLY_JS" softmax_lab/ui/plotly_frame/
+# The package, installed as `make run` does, so Streamlit finds the chart component's
+# asset folder in pyproject.toml; then the charts' plotly.js, copied from the installed
+# plotly package into that folder and checked by SHA-256 (softmax_lab/ui/chart_assets.py).
+# /app stays root's: the app runs read-only as `lab` and writes nothing there.
+RUN pip install --no-cache-dir --no-deps -e . \
+ && python -m softmax_lab.ui.chart_assets
 RUN useradd --create-home lab
 USER lab
 EXPOSE 8501

@@ -1,7 +1,8 @@
 """Run one page of the app under ``streamlit.testing.v1.AppTest`` and read what it shows.
 
-Every chart is a ``softmax_lab.ui.charts`` frame (a component instance): ``plotly_figures``
-decodes the figure JSON each one was sent. Data editor edits are simulated through the editor's
+Every chart is a ``softmax_lab.ui.charts`` component (components v2; AppTest shows it as
+an ``UnknownElement`` of type ``bidi_component``): ``plotly_figures`` decodes the figure
+JSON each one was sent. Data editor edits are simulated through the editor's
 session-state delta (``edit_table``).
 """
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from softmax_lab.ui import sections
+from softmax_lab.ui import charts, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -36,17 +37,13 @@ def run_page(
 
 
 def chart_elements(at: AppTest) -> list:
-    """The chart frames the last run sent, in page order."""
-    return [
-        el
-        for el in at.get("component_instance")
-        if el.proto.component_name.endswith(".plotly_chart")
-    ]
+    """The charts the last run sent, in page order."""
+    return [el for el in at.get("bidi_component") if el.proto.component_name == charts.NAME]
 
 
 def spec(el) -> dict:
-    """The Plotly figure a chart frame was sent, decoded."""
-    return json.loads(json.loads(el.proto.json_args)["spec"])
+    """The Plotly figure a chart was sent, decoded (its data is the figure's JSON text)."""
+    return json.loads(json.loads(el.proto.json))
 
 
 def plotly_figures(at: AppTest) -> list[dict]:

@@ -1,17 +1,19 @@
-"""The chart frame: the files Streamlit serves for it, the figure JSON it is sent, and the
-frozen long-lived objects that keep Streamlit's post-run collection short."""
+"""The chart component: the figure JSON it is sent, the files Streamlit serves for it, and
+the check that keeps an unverified plotly.js off the page."""
 
 import gc
 import json
+import subprocess
 import sys
+import tomllib
 import types
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from softmax_lab.ui import charts, frame
-from tests.page_harness import decode_array
+from softmax_lab.ui import chart_assets, charts, frame
+from tests.page_harness import chart_elements, decode_array, run_page
 
 
 def test_spec_json_carries_the_figure_and_the_lab_template():
@@ -25,45 +27,86 @@ def test_spec_json_carries_the_figure_and_the_lab_template():
     assert "Source Sans" in mine["layout"]["template"]["layout"]["font"]["family"]
 
 
-def test_the_frame_folder_holds_the_page_and_this_plotly_js(tmp_path):
-    folder = charts._provide(tmp_path / "frame")
-    assert sorted(p.name for p in folder.iterdir()) == ["index.html", "plotly.min.js"]
-    assert (folder / "plotly.min.js").read_bytes() == charts.PLOTLY_JS.read_bytes()
-    assert (folder / "index.html").read_text() == (charts.FRAME / "index.html").read_text()
-    inode = (folder / "plotly.min.js").stat().st_ino
-    charts._provide(folder)  # already there: left as it is
-    assert (folder / "plotly.min.js").stat().st_ino == inode
+def test_pyproject_declares_the_component_and_its_asset_folder():
+    config = tomllib.loads((frame.ROOT / "pyproject.toml").read_text())
+    [component] = config["tool"]["streamlit"]["component"]["components"]
+    assert f"{config['project']['name']}.{component['name']}" == charts.NAME
+    assert frame.ROOT / "softmax_lab" / component["asset_dir"] == chart_assets.ASSET_DIR
 
 
-def test_a_stale_plotly_js_is_replaced(tmp_path):
-    folder = tmp_path / "frame"
-    folder.mkdir()
-    (folder / "plotly.min.js").write_text("/* plotly.js from another version */")
-    charts._provide(folder)
-    assert (folder / "plotly.min.js").read_bytes() == charts.PLOTLY_JS.read_bytes()
-    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no leftovers
+def test_the_asset_folder_holds_the_module_and_plotlys_own_plotly_js():
+    served = sorted(p.name for p in chart_assets.ASSET_DIR.iterdir())
+    assert served == ["chart.js", "plotly.min.js"]  # nothing else is served from there
+    assert chart_assets.SERVED_JS.read_bytes() == chart_assets.PLOTLY_JS.read_bytes()
+    assert chart_assets.verified() and charts.PLOTLY_JS_VERIFIED
+    js = (chart_assets.ASSET_DIR / "chart.js").read_text()
+    assert "Plotly.react" in js and "Plotly.newPlot" not in js
 
 
-def test_a_read_only_package_serves_the_frame_from_a_temporary_folder(monkeypatch, tmp_path):
-    provide = charts._provide
+def test_sha256_matches_hashlib():
+    import hashlib
 
-    def read_only(folder):
-        if folder == charts.FRAME:
-            raise PermissionError("read-only install")
-        return provide(folder)
-
-    monkeypatch.setattr(charts, "_provide", read_only)
-    monkeypatch.setattr(charts.tempfile, "gettempdir", lambda: str(tmp_path))
-    folder = charts._served_folder()
-    assert folder.parent == tmp_path
-    assert (folder / "plotly.min.js").read_bytes() == charts.PLOTLY_JS.read_bytes()
+    data = chart_assets.PLOTLY_JS.read_bytes()
+    assert chart_assets.sha256(chart_assets.PLOTLY_JS) == hashlib.sha256(data).hexdigest()
 
 
-def test_the_served_folder_is_the_packages_own():
-    assert charts._served_folder() == charts.FRAME
-    html = (charts.FRAME / "index.html").read_text()
-    assert '["../../app/static/" + encodeURIComponent(staticName), "plotly.min.js"]' in html
-    assert "Plotly.react" in html and "Plotly.newPlot" not in html
+def test_install_copies_and_verifies(tmp_path):
+    src = tmp_path / "plotly.min.js"
+    src.write_bytes(b"/* plotly */" * 1000)
+    dest = tmp_path / "assets" / "plotly.min.js"
+    dest.parent.mkdir()
+    dest.write_text("/* a stale or foreign plotly.js */")
+    chart_assets.install(dest, src)
+    assert dest.read_bytes() == src.read_bytes()
+    inode = dest.stat().st_ino
+    chart_assets.install(dest, src)  # already the same: left alone
+    assert dest.stat().st_ino == inode
+    assert [p.name for p in dest.parent.iterdir()] == ["plotly.min.js"]  # no leftovers
+
+
+def test_verified_is_false_for_a_different_or_missing_file(monkeypatch, tmp_path):
+    foreign = tmp_path / "plotly.min.js"
+    data = bytearray(chart_assets.PLOTLY_JS.read_bytes())
+    data[len(data) // 2] ^= 1  # one bit flipped: same size, another file
+    foreign.write_bytes(data)
+    monkeypatch.setattr(chart_assets, "SERVED_JS", foreign)
+    assert not chart_assets.verified()
+    monkeypatch.setattr(chart_assets, "SERVED_JS", tmp_path / "absent.js")
+    assert not chart_assets.verified()
+
+
+def test_importing_the_charts_writes_no_file(tmp_path):
+    """A fresh interpreter imports the charts: the asset and temporary folders stay as they were."""
+    before = {p: p.stat().st_mtime_ns for p in chart_assets.ASSET_DIR.iterdir()}
+    code = "import softmax_lab.ui.charts as c; print(c.PLOTLY_JS_VERIFIED)"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=frame.ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path)},
+    )
+    assert out.stdout.strip() == "True"
+    assert {p: p.stat().st_mtime_ns for p in chart_assets.ASSET_DIR.iterdir()} == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_page_mounts_one_component_per_chart_with_a_stable_key():
+    at = run_page("probabilities")
+    [el] = chart_elements(at)
+    assert el.proto.component_name == charts.NAME
+    assert el.proto.js_source_path == "chart.js"
+    assert not el.proto.isolate_styles  # in the page: Plotly's CSS reaches the chart
+    assert el.proto.id.endswith("-" + charts.KEY_PREFIX + "mappings")
+
+
+def test_an_unverified_plotly_js_draws_no_chart(monkeypatch):
+    monkeypatch.setattr(charts, "PLOTLY_JS_VERIFIED", False)
+    at = run_page("probabilities")
+    assert chart_elements(at) == []
+    assert [w.value for w in at.warning] == [charts.MISSING]
+    assert list(at.exception) == []
 
 
 @pytest.fixture
@@ -86,31 +129,3 @@ def test_long_lived_objects_are_frozen_once_per_new_import(unfrozen, monkeypatch
     monkeypatch.setitem(sys.modules, "softmax_lab_test_new_module", types.ModuleType("new"))
     frame.freeze_long_lived_objects()
     assert gc.get_freeze_count() > frozen
-
-
-def test_plotly_js_is_placed_in_the_static_folder_under_its_version(tmp_path):
-    import plotly
-
-    assert charts._provide_static(tmp_path / "static")
-    dest = tmp_path / "static" / f"plotly-{plotly.__version__}.min.js"
-    assert dest.read_bytes() == charts.PLOTLY_JS.read_bytes()
-    assert dest.stat().st_mtime == charts.STATIC_TIME  # dated long ago: cached long
-    assert charts.PLOTLY_JS.stat().st_mtime != charts.STATIC_TIME  # plotly's own file kept
-    inode = dest.stat().st_ino
-    assert charts._provide_static(tmp_path / "static")
-    assert dest.stat().st_ino == inode  # already there: left alone
-
-
-def test_an_unwritable_static_folder_leaves_the_frame_its_own_copy(tmp_path):
-    blocked = tmp_path / "static"
-    blocked.write_text("a file where the folder should be")
-    assert charts._provide_static(blocked) is False
-    assert (charts.FRAME / "plotly.min.js").read_bytes() == charts.PLOTLY_JS.read_bytes()
-
-
-def test_the_app_serves_its_static_folder():
-    import tomllib
-
-    config = tomllib.loads((frame.ROOT / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["enableStaticServing"] is True
-    assert (charts.STATIC / charts.STATIC_NAME).read_bytes() == charts.PLOTLY_JS.read_bytes()

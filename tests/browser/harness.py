@@ -26,13 +26,14 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-# Every chart is a frame of softmax_lab.ui.charts that draws with Plotly.react; its body's
-# data-state is "drawn" once the newest figure it was sent is on screen.
-CHART_FRAME = "iframe[title='softmax_lab.ui.charts.plotly_chart']"
-_FRAME_DOCS = f"[...document.querySelectorAll({CHART_FRAME!r})].map(f => f.contentDocument)"
-PLOTS_JS = f"{_FRAME_DOCS}.map(d => d && d.querySelector('.js-plotly-plot')).filter(Boolean)"
-_ALL_DRAWN = f"""() => {_FRAME_DOCS}.every(
-    d => d && d.body && d.body.dataset.state === 'drawn' && d.querySelector('.main-svg'))"""
+# Every chart is a div of softmax_lab.ui.charts in the page (components v2, no iframe) that
+# draws with Plotly.react; its data-state is "drawn" once the newest figure it was sent is
+# on screen.
+CHART = "div.softmax-lab-chart"
+_CHARTS = f"[...document.querySelectorAll({CHART!r})]"
+PLOTS_JS = f"{_CHARTS}.filter(d => d.classList.contains('js-plotly-plot'))"
+_ALL_DRAWN = f"""() => {_CHARTS}.every(
+    d => d.dataset.state === 'drawn' && d.querySelector('.main-svg'))"""
 SKELETONS = "[data-testid='stSkeleton'], [data-testid='stAppSkeleton']"
 PAGES = ("probabilities", "jacobian", "gradients", "saturation", "training")
 
@@ -116,22 +117,21 @@ def exceptions(page) -> list[str]:
 
 def charts(page) -> tuple[int, int]:
     """(Plotly charts on the page, those that have drawn an SVG)."""
-    drawn = page.evaluate(f"() => {_FRAME_DOCS}.map(d => !!(d && d.querySelector('.main-svg')))")
+    drawn = page.evaluate(f"() => {_CHARTS}.map(d => !!d.querySelector('.main-svg'))")
     return len(drawn), sum(drawn)
 
 
 def count_in_charts(page, selector: str) -> int:
-    """How many elements match ``selector`` inside all the chart frames together."""
+    """How many elements match ``selector`` inside all the charts together."""
     return page.evaluate(
-        f"(sel) => {_FRAME_DOCS}.reduce((n, d) => n + (d ? d.querySelectorAll(sel).length : 0), 0)",
-        selector,
+        f"(sel) => {_CHARTS}.reduce((n, d) => n + d.querySelectorAll(sel).length, 0)", selector
     )
 
 
 def chart(page, index: int = 0):
-    """The ``index``-th chart frame's body (-1 for the last), as a Playwright locator."""
-    frames = page.frame_locator(CHART_FRAME)
-    return (frames.last if index == -1 else frames.nth(index)).locator("body")
+    """The ``index``-th chart's div (-1 for the last), as a Playwright locator."""
+    charts = page.locator(CHART)
+    return charts.last if index == -1 else charts.nth(index)
 
 
 def nav_labels(page) -> list[str]:

@@ -1,54 +1,63 @@
-"""The chart frames in Chromium: plotly.js from the browser's cache, and the fallback."""
+"""The charts in Chromium: in the page, plotly.js loaded once per tab and verified."""
+
+import hashlib
+import urllib.request
 
 import pytest
 
-from softmax_lab.ui.charts import STATIC_NAME
-from tests.browser.harness import CHART_FRAME, Server, charts, exceptions, open_page, settle
+from softmax_lab.ui import chart_assets, charts
+from tests.browser.harness import CHART, exceptions, open_page, settle
+from tests.browser.harness import charts as count_charts
 
-RESOURCES = rf"""() => [...document.querySelectorAll({CHART_FRAME!r})].map(f => {{
-    const js = f.contentWindow.performance.getEntriesByType('resource')
-        .filter(r => /plotly.*\.min\.js$/.test(r.name));
-    return js.map(r => [r.name.split('/').slice(-3).join('/'), r.transferSize]);
-}})"""
+PLOTLY_PATH = f"/_stcore/bidi-components/{charts.NAME}/plotly.min.js"
+# Every request for a plotly.js this tab has made, and every script element that loads one.
+REQUESTS = """() => performance.getEntriesByType('resource')
+    .filter(r => /plotly[^/]*\\.js/.test(r.name)).map(r => new URL(r.name).pathname)"""
+SCRIPTS = """() => [...document.querySelectorAll('script[src]')]
+    .filter(s => /plotly[^/]*\\.js/.test(s.src)).map(s => new URL(s.src).pathname)"""
 
 
-def test_later_frames_read_plotly_js_from_the_browser_cache(server, page):
+def test_plotly_js_loads_once_per_tab(server, page):
     open_page(page, f"{server.url}/saturation")
-    [first] = page.evaluate(RESOURCES)
-    assert [name for name, _ in first] == [f"app/static/{STATIC_NAME}"]
     for tab in ("Attention", "Scale", "Attention"):
         page.get_by_role("tab", name=tab).click()
         settle(page)
-        for [(name, transferred)] in page.evaluate(RESOURCES):
-            assert name == f"app/static/{STATIC_NAME}"
-            assert transferred == 0  # from the cache: never the 1.5 MB again
-    assert charts(page) == (2, 2)
+    for title in ("Probabilities", "Jacobian", "Saturation"):  # pages of the same tab
+        page.locator("[data-testid='stSidebarNav'] a", has_text=title).click()
+        settle(page)
+        total, drawn = count_charts(page)
+        assert total == drawn > 0, title
+    assert page.evaluate(REQUESTS) == [PLOTLY_PATH]
+    assert page.evaluate(SCRIPTS) == [PLOTLY_PATH]
+    assert page.locator("iframe").count() == 0  # no chart frame
     assert exceptions(page) == []
 
 
-def test_without_static_serving_the_frames_use_their_own_copy(page):
-    server = Server(env={"STREAMLIT_SERVER_ENABLE_STATIC_SERVING": "false"})
-    try:
-        open_page(page, f"{server.url}/probabilities")
-        total, drawn = charts(page)
-        assert total == drawn == 1
-        [[*tried, (name, _)]] = page.evaluate(RESOURCES)
-        assert name.endswith("softmax_lab.ui.charts.plotly_chart/plotly.min.js")
-        assert [n for n, _ in tried] in ([], [f"app/static/{STATIC_NAME}"])
-        assert exceptions(page) == []
-    finally:
-        server.stop()
+def test_the_served_plotly_js_is_the_plotly_packages_own(server):
+    with urllib.request.urlopen(server.url + PLOTLY_PATH, timeout=10) as r:
+        served = r.read()
+    assert hashlib.sha256(served).hexdigest() == chart_assets.sha256(chart_assets.PLOTLY_JS)
 
 
-def test_each_frame_is_as_tall_as_its_figure(server, page):
+def test_each_chart_is_as_tall_as_its_figure(server, page):
     open_page(page, f"{server.url}/jacobian")
     sizes = page.evaluate(
-        f"""() => [...document.querySelectorAll({CHART_FRAME!r})].map(f => [
-            f.getBoundingClientRect().height,
-            f.contentDocument.querySelector('.js-plotly-plot')._fullLayout.height,
-            !!f.contentDocument.getElementById('loading')])"""
+        f"""() => [...document.querySelectorAll({CHART!r})].map(d => [
+            d.getBoundingClientRect().height,
+            d._fullLayout.height,
+            !!d.querySelector('.softmax-lab-chart-loading')])"""
     )
-    assert sizes, "no chart frame"
-    for frame_height, figure_height, loading_left in sizes:
-        assert frame_height == pytest.approx(figure_height, abs=1)
+    assert sizes, "no chart"
+    for chart_height, figure_height, loading_left in sizes:
+        assert chart_height == pytest.approx(figure_height, abs=1)
         assert not loading_left  # the placeholder goes with the first drawing
+
+
+def test_plotly_css_reaches_the_chart(server, page):
+    """The component is not style-isolated: Plotly's injected CSS styles its mode bar."""
+    open_page(page, f"{server.url}/probabilities")
+    position = page.evaluate(
+        f"""() => getComputedStyle(
+            document.querySelector({CHART!r}).querySelector('.modebar-container')).position"""
+    )
+    assert position == "absolute"  # from Plotly's stylesheet; 'static' without it

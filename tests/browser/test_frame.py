@@ -107,7 +107,7 @@ def test_the_sidebar_generator_and_reload_preset_work_in_the_browser(server, pag
 
 
 def test_a_temperature_change_redraws_the_chart_in_place(server, page):
-    """The chart frame keeps its plot and redraws it with Plotly.react: no new plot."""
+    """The chart keeps its plot and redraws it with Plotly.react: no new plot."""
     open_page(page, f"{server.url}/probabilities")
     page.evaluate(f"() => {{ {PLOTS_JS}[0].__kept = true; }}")
     slider = page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input").first

@@ -3,7 +3,7 @@
 import re
 
 from tests.browser.harness import (
-    CHART_FRAME,
+    CHART,
     PLOTS_JS,
     charts,
     exceptions,
@@ -64,7 +64,7 @@ def test_start_pause_reset(browser, server, page):
     settle(page)
     # The rerun after Pause draws every chart again: the live loss, the slow curves, the
     # regions and the confusion matrix.
-    page.wait_for_function(f"() => document.querySelectorAll({CHART_FRAME!r}).length >= 4")
+    page.wait_for_function(f"() => document.querySelectorAll({CHART!r}).length >= 4")
     settle(page)
     paused = _step(page)
     assert paused < 20_000, "the run finished before Pause: the test proves nothing"
