@@ -9,6 +9,7 @@ from softmax_lab import sweeps
 from softmax_lab.figures.gradients import (
     batch_heatmaps,
     descent_figure,
+    general_latex,
     gradient_bars,
     pair_latex,
     sweep_figure,
@@ -121,7 +122,7 @@ def per_class_section():
                     f"**{pair.title}**: loss = {losses[key]:.6g}, "
                     f"‖dL/du‖ = {np.linalg.norm(grads[key]):.4g}"
                 )
-                st.latex(pair.formula + r"\qquad " + pair.grad_formula)
+                st.latex(general_latex(pair))
                 loss_tex, grad_tex = pair_latex(key, u, y, k_star, names[k_star])
                 st.latex(loss_tex + rf" = {losses[key]:.4g}")
                 st.latex(grad_tex)
@@ -129,7 +130,22 @@ def per_class_section():
 
 def batch_section():
     batch_grads = {k: sl.pair_grad(k, U, Y, "mean") for k in PAIRS}  # (N, C), mean over N
-    st.markdown("**The whole batch**: dL/dZ of the loss averaged over the N rows.")
+    sums = Y.sum(axis=1)
+    rows_sum_to_one = bool(np.all(np.abs(sums - 1.0) <= 1e-12))
+    ce_title = "softmax + CE: (A·ΣY − Y) / N" + (
+        " = (A − Y) / N (every row of Y sums to 1)"
+        if rows_sum_to_one
+        else f" (row sums of Y: {np.min(sums):.3g} … {np.max(sums):.3g})"
+    )
+    st.markdown(
+        "**The whole batch**: dL/dU of the loss averaged over the N rows, with U = Z / T the "
+        f"logits every pair is fed (T = {T:g})."
+        + (
+            ""
+            if T == 1
+            else f" The gradient with respect to the raw logits is dL/dZ = dL/dU / {T:g}."
+        )
+    )
     if ws.n_classes > MAX_HEATMAP_CLASSES:
         st.info(
             f"C = {ws.n_classes} is too wide for a readable heatmap (at most "
@@ -141,13 +157,22 @@ def batch_section():
             batch_heatmaps(
                 names,
                 {
-                    "softmax + CE: (A − Y) / N": batch_grads["softmax_ce"],
-                    "sigmoid + BCE: (σ(Z) − Y) / N": batch_grads["sigmoid_bce"],
+                    ce_title: batch_grads["softmax_ce"],
+                    "sigmoid + BCE: (σ(U) − Y) / N": batch_grads["sigmoid_bce"],
                 },
+                colorbar_title="dL/dU",
             ),
             key="batch_grads",
         )
-    with st.expander("Per-row gradient norms for every pair"):
+    if not rows_sum_to_one:
+        a_minus_y = (sl.softmax(U) - Y) / ws.n_rows  # what the title would claim
+        gap = float(np.abs(batch_grads["softmax_ce"] - a_minus_y).max())
+        st.caption(
+            f"Some rows of Y do not sum to 1 (sums {np.min(sums):.4g} to {np.max(sums):.4g}), so "
+            "softmax + CE's gradient is (A·ΣY − Y) / N, not (A − Y) / N: they differ by up to "
+            f"{gap:.3g} here."
+        )
+    with st.expander("Per-row gradient norms ‖dL/dU‖ for every pair"):
         st.dataframe(
             pd.DataFrame(
                 {TITLES[k]: np.linalg.norm(g, axis=1) for k, g in batch_grads.items()},

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 
-from softmax_lab.activations import sigmoid, softmax
+from softmax_lab.activations import log_sigmoid, log_softmax, sigmoid, softmax
 from softmax_lab.figures.style import COLORS, DIVERGING, plain, plain_all
 
 BASE_LAYOUT = {
@@ -184,8 +184,8 @@ def descent_figure(names, shared, direct, labels):
     return go.Figure({"data": data, "layout": layout})
 
 
-def batch_heatmaps(names, grads):
-    """dL/dZ (N, C) of the batch-mean loss for several pairs, side by side in one figure.
+def batch_heatmaps(names, grads, colorbar_title="dL/dZ"):
+    """A gradient (N, C) of the batch-mean loss for several pairs, side by side in one figure.
 
     ``grads`` maps a panel title to its (N, C) gradient. The panels share one colour
     scale centred at 0 (a single coloraxis), so their sizes compare directly; one figure
@@ -220,14 +220,25 @@ def batch_heatmaps(names, grads):
             "colorscale": DIVERGING,
             "cmin": -bound,
             "cmax": bound,
-            "colorbar": {"title": {"text": "dL/dZ"}},
+            "colorbar": {"title": {"text": colorbar_title}},
         },
     )
     return go.Figure({"data": data, "layout": layout})
 
 
 def _n(x):
+    x = 0.0 if x == 0 else x  # −0 is shown as 0
     return f"{x:.4g}".replace("e+", "e").replace("e-0", "e-").replace("inf", r"\infty")
+
+
+def _paren(x):
+    """A number, in parentheses when negative (it follows a product sign)."""
+    return f"({_n(x)})" if x < 0 else _n(x)
+
+
+def general_latex(pair):
+    """The pair's loss and gradient formulas written in u, the logits it is fed (u = z / T)."""
+    return (pair.formula + r"\qquad " + pair.grad_formula).replace("z", "u")
 
 
 def _name(text):
@@ -238,7 +249,10 @@ def pair_latex(key, u, y, k, class_name, max_terms=4):
     """(loss, gradient) LaTeX for one pair with this row's numbers plugged in.
 
     u (C,) are the logits fed to the pair (z / T), y (C,) the targets, k the class whose
-    gradient entry is written out. The last number of each string is the value.
+    gradient entry is written out. The last number of each string is the value. Logs
+    are taken from ``log_softmax``/``log_sigmoid`` (each term y_j · log a_j shows the
+    log's value), so a probability that underflows to 0 never shows as log 0 next to a
+    finite loss.
     """
     a, p = sigmoid(u), softmax(u)
     nm = _name(class_name)
@@ -246,7 +260,8 @@ def pair_latex(key, u, y, k, class_name, max_terms=4):
     lhs = rf"\frac{{\partial L}}{{\partial u_{{\text{{{nm}}}}}}}"
     more = r" + \cdots" if np.count_nonzero(y) > max_terms else ""
     if key == "softmax_ce":
-        terms = " + ".join(rf"{_n(y[j])}\log {_n(p[j])}" for j in labelled) or "0"
+        logp = log_softmax(u)  # never the log of a rounded a: a may underflow to 0
+        terms = " + ".join(rf"{_n(y[j])}\cdot{_paren(logp[j])}" for j in labelled) or "0"
         loss = rf"L = -\sum_j y_j \log a_j = -({terms}{more})"
         grad = (
             lhs + rf" = a_k \textstyle\sum_j y_j - y_k"
@@ -254,7 +269,8 @@ def pair_latex(key, u, y, k, class_name, max_terms=4):
         )
         return loss, grad
     if key == "sigmoid_pos_ce":
-        terms = " + ".join(rf"{_n(y[j])}\log {_n(a[j])}" for j in labelled) or "0"
+        logs = log_sigmoid(u)
+        terms = " + ".join(rf"{_n(y[j])}\cdot{_paren(logs[j])}" for j in labelled) or "0"
         loss = rf"L = -\sum_j y_j \log \sigma(u_j) = -({terms}{more})"
         grad = (
             lhs + rf" = -y_k(1 - \sigma(u_k))"
