@@ -50,18 +50,30 @@ def free_port() -> int:
 
 
 class Server:
-    """``streamlit run app.py`` on a free loopback port, stopped with ``stop()``."""
+    """``streamlit run app.py`` on a free loopback port, stopped with ``stop()``.
 
-    def __init__(self, script: str = "app.py", env: dict | None = None):
+    ``cwd`` is the checkout it runs from (default: this one); ``uid`` runs it as that
+    user (``setpriv``; the caller must be root).
+    """
+
+    def __init__(
+        self,
+        script: str = "app.py",
+        env: dict | None = None,
+        cwd: Path = ROOT,
+        uid: int | None = None,
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "-m", "streamlit", "run", script]
+        if uid is not None:
+            cmd = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--", *cmd]
         cmd += ["--server.headless", "true", "--server.port", str(self.port)]
         cmd += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
         cmd += ["--server.fileWatcherType", "none", "--global.developmentMode", "false"]
         self.proc = subprocess.Popen(
             cmd,
-            cwd=ROOT,
+            cwd=cwd,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
