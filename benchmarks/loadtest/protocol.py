@@ -94,7 +94,7 @@ class Student:
         self.widgets: dict[str, WidgetState] = {}  # id -> the value on screen
         self.ids: dict[str, str] = {}  # a widget's key or label -> its id, latest run
         self.elements: dict[tuple, tuple[str, object]] = {}  # delta path -> (type, proto)
-        self.cached: set[str] = set()  # hashes of cacheable messages, as the browser keeps
+        self._cache: dict[str, ForwardMsg] = {}  # cacheable messages, as the browser keeps
         self.exceptions: list[str] = []
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}
         self.training_steps: list[tuple[float, int]] = []  # (time, step) of each new step
@@ -115,7 +115,9 @@ class Student:
             name, _, rest = value.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0].strip()
         ws_url = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
-        protocols = ["streamlit", "", self.session_id] if resume and self.session_id else None
+        protocols = (
+            ["streamlit", "no-xsrf", self.session_id] if resume and self.session_id else None
+        )
         extra = {}
         if self.cookies:
             extra["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -131,6 +133,15 @@ class Student:
         self.replica = self.ws.response.headers.get("X-Replica", headers.get("x-replica", ""))
         self.closed.clear()
         self._reader = asyncio.create_task(self._read())
+
+    async def reconnect(self, timeout: float = 60) -> float:
+        """What the browser does when its websocket drops: open a new one, asking to
+        resume its session, and rerun the page it shows with its address bar's query
+        string and its widgets. A replica that does not know the session starts a
+        fresh one, which reads the batch from that query string."""
+        await self.close()
+        await self.connect(resume=True)
+        return await self._rerun(page_hash=self.page_hash, timeout=timeout)
 
     async def close(self) -> None:
         self._cancel_timers()
@@ -177,6 +188,13 @@ class Student:
         """The class names the address bar holds now."""
         return urllib.parse.parse_qs(self.query).get("names", [""])[0].split("|")
 
+    def chart_specs(self) -> list[str]:
+        """The JSON each chart on the page was sent (a v1 or a v2 component's)."""
+        specs = [c.json_args for c in self.element("component_instance")]
+        for c in self.element("bidi_component"):
+            specs.append(c.json or (c.mixed.json if c.HasField("mixed") else ""))
+        return specs
+
     def element(self, kind: str) -> list:
         """The protos of this kind on the page, in delta-path order."""
         return [p for _, (t, p) in sorted(self.elements.items()) if t == kind]
@@ -190,7 +208,7 @@ class Student:
         cs.page_name = page_name
         cs.page_script_hash = page_hash or ("" if page_name else self.page_hash)
         cs.widget_states.widgets.extend(list(self.widgets.values()) + list(extra))
-        cs.cached_message_hashes.extend(self.cached)
+        cs.cached_message_hashes.extend(self._cache)
         if fragment_id:
             cs.fragment_id = fragment_id
             cs.is_auto_rerun = auto
@@ -225,8 +243,16 @@ class Student:
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
-        if msg.metadata.cacheable and msg.hash:
-            self.cached.add(msg.hash)
+        if kind == "ref_hash":  # a large message the browser said it has cached
+            cached = self._cache.get(msg.ref_hash)
+            if cached is None:
+                raise StudentError(f"the server referred to an unknown message {msg.ref_hash}")
+            full = ForwardMsg()
+            full.CopyFrom(cached)
+            full.metadata.CopyFrom(msg.metadata)
+            msg, kind = full, cached.WhichOneof("type")
+        elif msg.metadata.cacheable and msg.hash:
+            self._cache[msg.hash] = msg
         if kind == "new_session":
             self.session_id = msg.new_session.initialize.session_id or self.session_id
             if not msg.metadata.run.fragment_ids:  # a full run: the page is drawn anew
