@@ -12,7 +12,7 @@ with frame.running():
     )
     share.load_from_url()
     page = frame.navigation()
-    sidebar.render()
+    sidebar.render(page)
     page.run()
     share.copy_link_button(st.sidebar)
     share.write_to_url()

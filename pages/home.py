@@ -7,6 +7,8 @@ from softmax_lab.ui.frame import PAGES, ROOT, require_frame
 require_frame()
 
 WHAT = {
+    "lesson": "a guided lecture along the reference notes, one step at a time: predict a "
+    "number, then see the lab compute it. Load your own lesson file, or share a step's link.",
     "probabilities": "softmax next to linear normalisation, hardmax and sigmoids; entropy, "
     "cross-entropy, the formula with your numbers, and the naive formula overflowing.",
     "jacobian": "J = diag(a) − a aᵀ as a heatmap, its properties live, and the backward "

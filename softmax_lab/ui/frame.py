@@ -22,6 +22,7 @@ _local = threading.local()
 # (script, title, url path, icon); the first is the home page.
 PAGES = (
     ("pages/home.py", "Home", "", ":material/home:"),
+    ("pages/lesson.py", "Lesson", "lesson", ":material/school:"),
     ("pages/probabilities.py", "Probabilities", "probabilities", ":material/bar_chart:"),
     ("pages/jacobian.py", "Jacobian", "jacobian", ":material/grid_on:"),
     ("pages/gradients.py", "Gradients", "gradients", ":material/trending_down:"),

@@ -5,12 +5,15 @@ from dataclasses import replace
 import streamlit as st
 
 from softmax_lab.presets import MAX_GENERATED_CLASSES, MAX_ROWS, PRESETS
-from softmax_lab.ui import sections, state
+from softmax_lab.ui import lesson_bar, sections, state
 from softmax_lab.workspace import TEMPERATURES, from_generator, from_preset
 
 
-def render() -> None:
-    """Draw the sidebar and fold its values into the workspace."""
+def render(page=None) -> None:
+    """Draw the sidebar and fold its values into the workspace; then the lesson bar above
+    the page (``page``: the ``st.navigation`` page about to run)."""
+    path = None if page is None else page.url_path
+    lesson_bar.before_sidebar(path)
     ws = state.workspace()
     st.session_state.setdefault(state.PRESET_KEY, ws.preset if ws.preset in PRESETS else None)
     st.session_state.setdefault(state.TEMPERATURE_KEY, ws.temperature)
@@ -53,6 +56,7 @@ def render() -> None:
             ws = replace(ws, temperature=temperature)
             state.set_workspace(ws)
         st.caption(caption(ws))
+    lesson_bar.render(path)
 
 
 def caption(ws) -> str:
