@@ -53,12 +53,33 @@ def scale_section(z, y):
     low, high = range_input("scale s", 1e-2, 1e2, key="scale", positive=True, bound=1e6)
     scales = np.logspace(np.log10(low), np.log10(high), POINTS)
     out = sweeps.scale_sweep(z, y, scales)
-    charts.show(readout_figure(scales, out, TITLES, "scale s", current=1.0), key="scale_fig")
+    raw = st.radio(
+        "Gradient with respect to",
+        ("u = s·z, what softmax sees", "z, the raw logits (= s·dL/du)"),
+        horizontal=True,
+        key="scale_wrt",
+    ).startswith("z")
+    shown = sweeps.raw_logit_gradients(out, scales) if raw else out
+    grad_name = "‖dL/dz‖" if raw else "‖dL/du‖, u = s·z,"
+    charts.show(
+        readout_figure(scales, shown, TITLES, "scale s", current=1.0, grad_name=grad_name),
+        key="scale_fig",
+    )
     ce, mse = out["grad:softmax_ce"][-1], out["grad:softmax_mse"][-1]
+    wrong = sweeps.prediction_is_wrong(z, y)
     st.caption(
-        f"At s = {high:g}: ‖dL/dz‖ is {ce:.3g} for softmax + CE but {mse:.3g} for softmax + MSE. "
-        "While the prediction is wrong, CE's gradient a·Σy − y stays of order 1 however large "
-        "the logits get; the MSE pairs multiply by the Jacobian, which vanishes."
+        f"At s = {high:g}: ‖dL/du‖ (u = s·z) is {ce:.3g} for softmax + CE and {mse:.3g} for "
+        f"softmax + MSE; with respect to the raw z both are s = {high:g} times larger "
+        f"({ce * high:.3g} and {mse * high:.3g}). ‖J‖_F there is "
+        f"{out['jacobian_norm'][-1]:.3g}. "
+        + (
+            "This row's prediction is wrong at every s > 0 (its argmax is not a labelled "
+            "class), and CE's gradient a·Σy − y stays of order 1 however large s gets, while "
+            "the MSE pairs multiply by the Jacobian, which vanishes."
+            if wrong
+            else "This row's prediction is right, so as s grows CE's gradient shrinks too: "
+            "a·Σy − y goes to 0 as a approaches the labels."
+        )
     )
 
 
@@ -77,8 +98,23 @@ def temperature_section(z, y, current):
             (lim["uniform_entropy"], "T → ∞: log C"),
         ],
     }
+    raw = st.radio(
+        "Gradient with respect to",
+        ("u = z / T, what softmax sees", "z, the raw logits (= dL/du / T)"),
+        horizontal=True,
+        key="temp_wrt",
+    ).startswith("z")
+    shown = sweeps.raw_logit_gradients(out, 1.0 / temps) if raw else out
     charts.show(
-        readout_figure(temps, out, TITLES, "temperature T", current=current, limits=reference),
+        readout_figure(
+            temps,
+            shown,
+            TITLES,
+            "temperature T",
+            current=current,
+            limits=reference,
+            grad_name="‖dL/dz‖" if raw else "‖dL/du‖, u = z / T,",
+        ),
         key="temp_fig",
     )
 
@@ -131,13 +167,7 @@ def precision_section():
         ),
         width="stretch",
     )
-    st.caption(
-        "For the row [0, −g], the small class's probability underflows to exactly 0 past the gap "
-        "in the table. log(p) is then −inf (the cross-entropy is inf), and −log(p + eps) flattens "
-        f"at −log eps ≈ {-np.log(EPS):.1f} (in float16 and float32 much earlier, where p is 0 or "
-        "eps is lost): the loss stops growing and its gradient is gone. log_softmax stays exact, "
-        "−g − log(1 + e^(−g)), so the cross-entropy keeps growing with the gap."
-    )
+    st.caption(precision.eps_caption(precision.eps_summary(gaps, EPS), EPS))
 
 
 # -- attention -------------------------------------------------------------------------
@@ -181,6 +211,8 @@ sections.keep_widgets(
     "scale_high",
     "temp_low",
     "temp_high",
+    "scale_wrt",
+    "temp_wrt",
     "attention_d",
     "attention_n",
     "attention_seed",

@@ -96,22 +96,85 @@ def gap_sweep(gaps, dtype, eps=1e-12):
 
     Returns dict of (G,) float64 arrays: the small probability p, log p taken from p,
     log p from ``log_softmax``, and the cross-entropy of the small class computed as
-    −log(p + eps) and from ``log_softmax``.
+    −log(p + eps) and from ``log_softmax``. Every step runs in ``dtype`` (eps too is
+    rounded to it: 1e-12 is 0 in float16) and is widened to float64 only at the end.
     """
     gaps = np.asarray(gaps, dtype=np.float64)
     with np.errstate(over="ignore"):
         rows = np.stack([np.zeros_like(gaps), -gaps], axis=1).astype(dtype)
-    p = softmax(rows)[:, 1].astype(np.float64)
-    logp_exact = log_softmax(rows)[:, 1].astype(np.float64)
-    with np.errstate(divide="ignore"):
-        log_of_p = np.log(p)
+    p_d = softmax(rows)[:, 1]
+    logp_d = log_softmax(rows)[:, 1]
+    with np.errstate(divide="ignore", under="ignore"):
+        log_of_p = np.log(p_d).astype(np.float64)
+        ce_eps = (-np.log(p_d + np.asarray(eps, dtype=dtype))).astype(np.float64)
     return {
-        "p": p,
+        "p": p_d.astype(np.float64),
         "log_of_p": log_of_p,
-        "log_softmax": logp_exact,
-        "ce_eps": -np.log(p + eps),
-        "ce_log_softmax": -logp_exact,
+        "log_softmax": logp_d.astype(np.float64),
+        "ce_eps": ce_eps,
+        "ce_log_softmax": -logp_d.astype(np.float64),
     }
+
+
+def eps_summary(gaps, eps=1e-12):
+    """What −log(p + eps) does in each dtype over the gaps (G,) of ``gap_sweep``.
+
+    Returns
+    -------
+    dict dtype name -> dict
+        "eps_in_dtype": eps rounded to the dtype; "inf_from_gap": the first gap where
+        −log(p + eps) is inf (p and eps both 0), or None; "ceiling": its largest finite
+        value (where it flattens); "flat_from_gap": the first gap where it is within 1%
+        of that ceiling; "true_at_end": the true loss −log_softmax at the last gap.
+
+    Examples
+    --------
+    >>> s = eps_summary(np.array([0.0, 10.0, 40.0]))
+    >>> s["float16"]["eps_in_dtype"], s["float16"]["inf_from_gap"]
+    (0.0, 40.0)
+    """
+    gaps = np.asarray(gaps, dtype=np.float64)
+    out = {}
+    for name, t in DTYPES.items():
+        sweep = gap_sweep(gaps, t, eps)
+        ce = sweep["ce_eps"]
+        inf = np.flatnonzero(np.isinf(ce))
+        finite = ce[np.isfinite(ce)]
+        ceiling = float(finite.max()) if finite.size else float("nan")
+        near = np.flatnonzero(np.isfinite(ce) & (ce >= 0.99 * ceiling))
+        out[name] = {
+            "eps_in_dtype": float(np.asarray(eps, dtype=t)),
+            "inf_from_gap": float(gaps[inf[0]]) if inf.size else None,
+            "ceiling": ceiling,
+            "flat_from_gap": float(gaps[near[0]]) if near.size else None,
+            "true_at_end": float(sweep["ce_log_softmax"][-1]),
+        }
+    return out
+
+
+def eps_caption(summary, eps=1e-12):
+    """The Finite precision tab's caption on −log(p + eps), from ``eps_summary``."""
+    parts = []
+    for name, v in summary.items():
+        if v["inf_from_gap"] is not None:
+            parts.append(
+                f"in {name} eps rounds to {v['eps_in_dtype']:g}, so once p underflows to 0 "
+                f"(from a gap of {v['inf_from_gap']:g} on this grid) −log(p + eps) is inf, "
+                "the same failure as log p"
+            )
+        else:
+            parts.append(
+                f"in {name} (eps = {v['eps_in_dtype']:.3g}) it flattens at "
+                f"{v['ceiling']:.4g} from a gap of about {v['flat_from_gap']:g}"
+            )
+    last = summary.get("float64", next(iter(summary.values())))["true_at_end"]
+    return (
+        f"For the row [0, −g], −log(p + eps) with eps = {eps:g} is computed in each dtype: "
+        + "; ".join(parts)
+        + f". There the loss stops growing and its gradient is gone. The true loss, "
+        f"−log_softmax = g + log(1 + e^(−g)), keeps growing: {last:.4g} at the last gap. "
+        "Past the zero gap of the table above, log p is −inf."
+    )
 
 
 # -- naive vs stable ------------------------------------------------------------------

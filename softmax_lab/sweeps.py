@@ -119,6 +119,35 @@ def temperature_sweep(z, y, temperatures):
     return readouts(grid, np.asarray(y, dtype=np.float64))
 
 
+def raw_logit_gradients(readouts, factors):
+    """``readouts`` with each gradient norm taken with respect to the raw logits z.
+
+    The pairs are fed u = f·z (f = s for a scale sweep, 1/T for a temperature sweep),
+    so ‖dL/dz‖ = f·‖dL/du‖ at each point; ``factors`` (S,) are those f.
+
+    Examples
+    --------
+    >>> raw_logit_gradients({"grad:x": np.array([1.0, 2.0]), "entropy": 0}, np.array([2.0, 0.5]))
+    {'grad:x': array([2., 1.]), 'entropy': 0}
+    """
+    factors = np.asarray(factors, dtype=np.float64)
+    return {k: v * factors if k.startswith("grad:") else v for k, v in readouts.items()}
+
+
+def prediction_is_wrong(z, y):
+    """Whether the argmax of z (the first on a tie) is not a class with the largest target.
+
+    It does not change with a positive scale s·z or a temperature z / T.
+
+    Examples
+    --------
+    >>> prediction_is_wrong(np.array([3.0, 1.0]), np.array([0.0, 1.0]))
+    True
+    """
+    y = np.asarray(y, dtype=np.float64)
+    return bool(y[int(np.argmax(z))] < y.max())
+
+
 def limits(z):
     """Top probability and entropy in the two limits: T → 0 (argmax) and T → ∞ (uniform)."""
     h = hardmax(np.asarray(z, dtype=np.float64))

@@ -131,3 +131,31 @@ def test_lost_digits_reports_the_relative_error():
         check.worst_relative_error, abs(10 / 37 / truth_small - 1), rtol=1e-4
     )
     assert "lost digits" in check.message.lower()
+
+
+# -- −log(p + eps) computed in each dtype --------------------------------------------------
+# eps = 1e-12 is 0 in float16 (its smallest subnormal is 6e-8), 9.9999999e-13 in float32.
+@pytest.mark.parametrize(
+    ("name", "gap", "gold"),
+    [
+        ("float16", 20.0, np.inf),  # p = 0 (past 17.33) and eps = 0: −log 0
+        ("float16", 5.0, -np.log(np.float16(1 / (1 + np.exp(5.0))))),  # eps lost, p itself
+        ("float32", 50.0, -np.log(np.float32(1e-12))),  # p = 1.9e-22 vanishes beside eps
+        ("float64", 50.0, -np.log(1e-12 + np.exp(-50.0) / (1 + np.exp(-50.0)))),
+    ],
+)
+def test_ce_eps_is_computed_in_the_dtype(name, gap, gold):
+    out = precision.gap_sweep(np.array([gap]), precision.DTYPES[name], eps=1e-12)
+    eps = np.finfo(precision.DTYPES[name]).eps
+    np.testing.assert_allclose(out["ce_eps"][0], gold, rtol=4 * eps)
+
+
+def test_eps_summary_says_where_each_dtype_flattens():
+    gaps = np.linspace(0.0, 800.0, 401)
+    summary = precision.eps_summary(gaps, 1e-12)
+    assert summary["float16"]["eps_in_dtype"] == 0.0
+    assert summary["float16"]["inf_from_gap"] == pytest.approx(18.0)  # first grid gap past 17.33
+    assert summary["float32"]["eps_in_dtype"] == pytest.approx(1e-12, rel=1e-7)
+    for name in ("float32", "float64"):
+        assert summary[name]["inf_from_gap"] is None
+        np.testing.assert_allclose(summary[name]["ceiling"], -np.log(1e-12), rtol=1e-6)

@@ -56,8 +56,11 @@ def _vline(n, x):
     }
 
 
-def readout_figure(x, readouts, titles, x_title, current=None, limits=None):
+def readout_figure(x, readouts, titles, x_title, current=None, limits=None, grad_name="‖dL/dz‖"):
     """2 × 2 panels against x (log axis): gradient norm per pair, ‖J‖_F, entropy, top p.
+
+    ``grad_name`` names the gradient plotted (‖dL/du‖ for the input softmax sees,
+    ‖dL/dz‖ for the raw logits).
 
     ``limits`` may give horizontal reference lines: {"top": [(y, label)], "entropy": [...]},
     drawn as layout shapes named ``limit: <label>``; ``current`` a dotted vertical line.
@@ -66,7 +69,7 @@ def readout_figure(x, readouts, titles, x_title, current=None, limits=None):
         2,
         2,
         (
-            "‖dL/dz‖ per loss pair (log; below 1e-25 off the chart)",
+            f"{grad_name} per loss pair (log; below 1e-25 off the chart)",
             "‖J‖_F of softmax",
             "entropy (nats)",
             "top probability",
