@@ -14,88 +14,113 @@ from softmax_lab.figures.training import (
     refresh_curves,
     refresh_decision,
 )
-from softmax_lab.ui import charts, share
+from softmax_lab.training_run import TrainingRun, pos_ce_story, story
+from softmax_lab.ui import charts, sections, share
 from softmax_lab.ui import training_controls as tc
+from softmax_lab.ui import training_ticks as ticks
 from softmax_lab.ui.frame import require_frame
 
 require_frame()
 
 st.title("Training")
+tc.apply_link()
 share.show_url_error()
 st.caption(
-    "Gradient descent on 2-D points. Try softmax + MSE or the positive-only CE at an initial "
-    "weight scale of ×10: the softmax starts saturated and the gradient all but vanishes."
+    "Gradient descent on 2-D points. By default run A (softmax + cross-entropy) and run B "
+    "(softmax + MSE) start from the same large weights, where the softmax is saturated: "
+    "watch B's accuracy stall while A's does not."
 )
 
 # -- inputs ----------------------------------------------------------------------------
-values = tc.settings()
-tc.csv_upload()
+# One toolbar: the setup in a popover, then the buttons, so that Start and the live
+# chart share the first screen.
+bar = st.columns([1.3, 1, 1, 1, 1, 3], vertical_alignment="center")
+with bar[0].popover("Setup", icon=":material/tune:", use_container_width=True):
+    values = tc.settings()
+    tc.csv_upload()
 run = tc.current(values)
-
-b1, b2, b3, b4, _ = st.columns([1, 1, 1, 1, 4])
+live = tc.live()
 # Callbacks change the run before this script reads it again: one rerun per click.
-b1.button("Start", type="primary", disabled=run["running"] or tc.done(run), on_click=tc.start)
-b2.button("Pause", disabled=not run["running"], on_click=tc.pause)
-b3.button("Step", disabled=run["running"] or tc.done(run), help="Ten updates", on_click=tc.step)
-b4.button("Reset", on_click=tc.reset)
-run = st.session_state[tc.RUN]
+bar[1].button("Start", type="primary", disabled=live.running or run.done, on_click=tc.start)
+bar[2].button("Pause", disabled=not live.running, on_click=tc.pause)
+bar[3].button("Step", disabled=live.running or run.done, help="Ten updates", on_click=tc.step)
+bar[4].button("Reset", on_click=tc.reset)
+run, live = tc.run(), tc.live()
 
 
 # -- live view -------------------------------------------------------------------------
-# Two fragments: the progress and the loss curve redraw on every tick; the other curves,
-# the regions and the confusion matrix change slowly and redraw every 1.5 s.
-# Each Plotly redraw holds the browser's main thread, so a light tick leaves it free
-# for the user's clicks (Pause lands at once).
-run["interval"] = tc.tick_interval(run["running"])
+# Two fragments: the progress and the accuracy and loss curves redraw on every tick; the
+# other curves, the regions and the confusion matrix change slowly and redraw every
+# 1.5 s. Each Plotly redraw holds the browser's main thread, so a light tick leaves it
+# free for the user's clicks (Pause lands at once).
+live.interval = ticks.tick_interval(live.running)
 
 
-@st.fragment(run_every=run["interval"])
+@st.fragment(run_every=live.interval)
 def live_curves():
-    run = st.session_state[tc.RUN]
-    if run["running"]:
-        tc.tick(run)
-        if not run["running"] or tc.interval_drifted(run):
+    run, live = tc.run(), tc.live()
+    if live.running:
+        ticks.tick(run, live)
+        if not live.running or ticks.interval_drifted(live):
             st.rerun(scope="app")  # stopped, or the server got busier: re-arm the timers
-    step, max_steps = tc.steps(run), max(t.config.max_steps for t in run["runs"].values())
-    status = "running" if run["running"] else "paused"
+    status = "running" if live.running else "paused"
     st.progress(
-        min(step / max_steps, 1.0),
-        text=f"step {step:,} of {max_steps:,} · {status} · {run['rate']:,.0f} steps/s",
+        min(run.steps / run.max_steps, 1.0),
+        text=f"step {run.steps:,} of {run.max_steps:,} · {status} · {live.rate:,.0f} steps/s",
     )
-    for label, trainer in run["runs"].items():
+    for label, trainer in run.trainers.items():
         if trainer.stopped_reason:
             st.info(f"{label}: stopped: {trainer.stopped_reason}", icon=":material/stop_circle:")
-    show_curves(run, "curves_live", LIVE_PANELS)
+    show_curves(run, live, "curves_live", LIVE_PANELS)
 
 
-def show_curves(run, name, panels):
+def show_curves(run, live, name, panels):
     """The ``panels`` of every run's history; the figure is built once, then refreshed."""
-    figs = run.setdefault("figures", {})
-    histories = {label: t.history_arrays() for label, t in run["runs"].items()}
-    if name in figs:
-        refresh_curves(figs[name], histories, panels)
+    histories = {label: t.history_arrays() for label, t in run.trainers.items()}
+    if name in live.figures:
+        refresh_curves(live.figures[name], histories, panels)
     else:
-        figs[name] = curves_figure(histories, panels)
-    charts.show(figs[name], key=name)
+        live.figures[name] = curves_figure(histories, panels)
+    charts.show(live.figures[name], key=name)
 
 
-@st.fragment(run_every=tc.slow_interval(run["running"]))
+@st.fragment(run_every=ticks.slow_interval(live.running))
 def live_regions():
-    run = st.session_state[tc.RUN]
-    runs, figs = run["runs"], run.setdefault("figures", {})
-    show_curves(run, "curves_slow", SLOW_PANELS)
+    run, live = tc.run(), tc.live()
+    if live.running:
+        tc.publish_progress()  # the link follows the run, so a refresh comes back here
+    # The last recorded loss of each run, in full: the same link replays to the same.
+    st.caption(
+        " · ".join(
+            f"{label.split(':')[0]}: loss {t.history_arrays()['loss'][-1]:.9g} "
+            f"(recorded at step {int(t.history_arrays()['step'][-1]):,})"
+            for label, t in run.trainers.items()
+        )
+    )
+    for line in story(run):
+        st.markdown(line)
+    if any(t.config.pair == "sigmoid_pos_ce" for t in run.trainers.values()):
+        st.markdown(
+            "Positive-only CE has no softmax, and its gradient −y (1 − σ(z)) does not "
+            "vanish at a confident wrong start: it is close to −1 there, so the true "
+            "class's σ(z) rises fast. It fails for another reason: only the true class "
+            "gets a gradient, so nothing pulls the wrong classes' σ(z) down and every "
+            "class can answer yes. " + " ".join(pos_ce_story(run))
+        )
+    show_curves(run, live, "curves_slow", SLOW_PANELS)
+    runs, figs = run.trainers, live.figures
     # One run: regions beside its confusion matrix. Two: one column each, regions above.
     cols = st.columns([3, 2]) if len(runs) == 1 else st.columns(len(runs))
     for i, (label, trainer) in enumerate(runs.items()):
-        grid = decision_grid(trainer, run["X"], resolution=60)
+        grid = decision_grid(trainer, run.X, resolution=60)
         cm = trainer.confusion_matrix()
         if label in figs:
             refresh_decision(figs[label], *grid)
             refresh_confusion(figs[f"cm {label}"], cm)
         else:
             title = label if len(runs) > 1 else ""
-            figs[label] = decision_figure(*grid, run["X"], run["y"], title=title)
-            figs[f"cm {label}"] = confusion_figure(cm, run["names"])
+            figs[label] = decision_figure(*grid, run.X, run.y, title=title)
+            figs[f"cm {label}"] = confusion_figure(cm, run.names)
         regions_col, cm_col = (cols[0], cols[1]) if len(runs) == 1 else (cols[i], cols[i])
         charts.show(figs[label], key=f"regions_{label}", where=regions_col)
         charts.show(figs[f"cm {label}"], key=f"confusion_{label}", where=cm_col)
@@ -107,9 +132,33 @@ def live_regions():
 live_curves()
 live_regions()
 
+# -- what happens later ------------------------------------------------------------------
+later, later_open = sections.lazy_expander(
+    "What happens later? Train these settings to the whole budget", key="tr_later"
+)
+if later_open and run.replayable:
+    memo = (run.settings, run.schedule)
+    if st.session_state.get("tr_later_memo", (None,))[0] != memo:
+        with later:
+            bar_later = st.progress(0.0, text="Training to the budget …")
+        forecast = TrainingRun.replay(
+            run.settings,
+            run.max_steps,
+            run.schedule,
+            progress=lambda done, total: bar_later.progress(
+                done / total, text=f"Training to the budget: step {done:,} of {total:,}"
+            ),
+        )
+        bar_later.empty()
+        st.session_state["tr_later_memo"] = (memo, story(forecast))
+    for line in st.session_state["tr_later_memo"][1]:
+        later.markdown(line)
+elif later_open:
+    later.markdown("A run on uploaded or loaded data cannot be trained ahead from its seeds.")
+
 # -- export and load -------------------------------------------------------------------
 with st.expander("Export or load a run"):
-    first_label, first = next(iter(run["runs"].items()))
+    first = next(iter(run.trainers.values()))
     history = pd.DataFrame(first.history_arrays())
     e1, e2 = st.columns(2)
     e1.download_button(

@@ -167,6 +167,27 @@ def _short(value):
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def run_data(settings, data=None):
+    """(X, y, names, split) of a run: the uploaded ``data`` (X, y, names) or the generated
+    points of ``settings``, and ``train_test_split`` of them (X_train, y_train, X_test,
+    y_test) with the settings' test fraction and data seed.
+
+    Examples
+    --------
+    >>> X, y, names, split = run_data(RunSettings(points=100, test=0.25))
+    >>> X.shape, names, [len(part) for part in split]
+    ((100, 2), ('0', '1', '2'), [75, 75, 25, 25])
+    """
+    if data is None:
+        X, y = make_dataset(
+            settings.kind, settings.points, settings.classes, settings.noise, settings.data_seed
+        )
+        names = tuple(str(k) for k in range(settings.classes))
+    else:
+        X, y, names = data
+    return X, y, tuple(names), train_test_split(X, y, settings.test, settings.data_seed)
+
+
 def check_schedule(schedule, max_steps):
     """A validated learning-rate schedule: a tuple of (step, lr, l2), first at step 0.
 
@@ -242,14 +263,9 @@ class TrainingRun:
     def __init__(self, settings, data=None, trainer=None):
         self.settings = settings.validate()
         s = self.settings
-        if data is None:
-            X, y = make_dataset(s.kind, s.points, s.classes, s.noise, s.data_seed)
-            names = tuple(str(k) for k in range(s.classes))
-        else:
-            X, y, names = data
-        split = train_test_split(X, y, s.test, s.data_seed)
+        X, y, names, split = run_data(s, data)
         labels = s.labels()
-        self.X, self.y, self.names = X, y, tuple(names)
+        self.X, self.y, self.names = X, y, names
         self.trainers = {labels[0]: trainer or Trainer(s.config("A"), *split, len(names))}
         if s.compare:
             self.trainers[labels[1]] = Trainer(s.config("B"), *split, len(names))
@@ -366,3 +382,106 @@ def class_sigmoids(trainer):
     true = probs[np.arange(n_rows), trainer.y]
     wrong = (probs.sum(axis=1) - true) / (n_classes - 1)
     return float(true.mean()), float(wrong.mean())
+
+
+# -- what the runs show -----------------------------------------------------------------
+
+STALL_TOLERANCE = 0.005  # accuracies this close count as the same level
+MIN_STALL_STEPS = 200
+
+
+def reach_step(history, level):
+    """The first recorded step at which train accuracy is within ``STALL_TOLERANCE`` of
+    ``level`` or above it; None if it never is.
+
+    Examples
+    --------
+    >>> reach_step({"step": np.array([0, 10, 20]), "train_acc": np.array([0.2, 0.5, 1.0])}, 1)
+    20
+    """
+    hit = np.flatnonzero(history["train_acc"] >= level - STALL_TOLERANCE)
+    return int(history["step"][hit[0]]) if hit.size else None
+
+
+def longest_stall(history, below):
+    """(first step, last step, accuracy at the last step) of the longest stretch of
+    records whose train accuracy stays within ``STALL_TOLERANCE`` of its first value,
+    which is under ``below``; None if no such stretch lasts ``MIN_STALL_STEPS`` steps.
+
+    Examples
+    --------
+    >>> acc = np.array([0, 0.5, 0.5, 0.5, 0.5, 0.5, 1, 1, 1, 1])
+    >>> h = {"step": np.arange(0, 1000, 100), "train_acc": acc}
+    >>> longest_stall(h, below=1.0)
+    (100, 500, 0.5)
+    """
+    acc, steps = history["train_acc"], history["step"]
+    best, i = None, 0
+    while i < len(acc):
+        j = i
+        while j + 1 < len(acc) and abs(acc[j + 1] - acc[i]) <= STALL_TOLERANCE:
+            j += 1
+        length = steps[j] - steps[i]
+        longer = best is None or length > best[1] - best[0]
+        if acc[i] < below - STALL_TOLERANCE and length >= MIN_STALL_STEPS and longer:
+            best = (int(steps[i]), int(steps[j]), float(acc[j]))
+        i = j + 1
+    return best
+
+
+def story(run):
+    """Sentences that say what the run shows, every number read from its history.
+
+    Returns
+    -------
+    list of str
+        The budget and learning rate; for each trainer, the train accuracy it reached
+        (and at which step), and the longest stall below the best run's accuracy.
+    """
+    s = run.settings
+    how = "full-batch" if s.batch == 0 else f"mini-batch ({s.batch})"
+    l2 = f", L2 {s.l2:g}" if s.l2 else ""
+    lines = [
+        f"Budget {s.max_steps:,} steps of {how} gradient descent at learning rate {s.lr:g}"
+        f"{l2}, on {len(run.y):,} points of {s.kind}; now at step {run.steps:,}."
+    ]
+    histories = {label: t.history_arrays() for label, t in run.trainers.items()}
+    lead = max(float(np.nanmax(h["train_acc"])) for h in histories.values())
+    for label, h in histories.items():
+        now, last = float(h["train_acc"][-1]), int(h["step"][-1])
+        stall = longest_stall(h, lead)
+        parts = []
+        if stall is not None:
+            first, end, level = stall
+            if end == last and now < lead - STALL_TOLERANCE:
+                parts.append(f"has stayed at {level:.0%} train accuracy since step {first:,}")
+            else:
+                parts.append(f"stayed at {level:.0%} from step {first:,} to step {end:,}")
+        reached = reach_step(h, lead)
+        if reached is not None:
+            parts.append(f"reached {lead:.0%} at step {reached:,}")
+        elif stall is None:
+            parts.append(f"is at {now:.0%} train accuracy, below the best run's {lead:.0%}")
+        lines.append(f"{label} " + ", then ".join(parts) + ".")
+    return lines
+
+
+def pos_ce_story(run):
+    """For each trainer with the positive-only CE: what its sigmoids say now.
+
+    Returns
+    -------
+    list of str
+        The mean σ(z) of the true class and of the wrong classes, computed on the
+        training points.
+    """
+    lines = []
+    for label, trainer in run.trainers.items():
+        if trainer.config.pair != "sigmoid_pos_ce":
+            continue
+        true, wrong = class_sigmoids(trainer)
+        lines.append(
+            f"{label}, at step {trainer.steps:,}: mean σ of the true class {true:.3f}, "
+            f"of the wrong classes {wrong:.3f}."
+        )
+    return lines

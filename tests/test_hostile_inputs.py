@@ -121,7 +121,7 @@ def test_diverging_training_settings_stop_with_a_message():
         step.click().run()
     assert not at.exception
     assert any("diverged" in i.value for i in at.info)
-    trainer = at.session_state["train_run"]["runs"]["A"]
+    trainer = next(iter(at.session_state["train_run"].trainers.values()))
     assert all(np.isfinite(p).all() for p in trainer.params.values())
     assert plotly_figures(at)  # the last finite view stays
 
@@ -130,4 +130,4 @@ def test_training_steps_over_the_limit_are_refused():
     at = run_page("training")
     at.number_input(key="tr_max_steps").set_value(10**9).run()
     assert not at.exception
-    assert at.session_state["train_run"]["runs"]["A"].config.max_steps <= 100_000
+    assert at.session_state["train_run"].max_steps <= 100_000

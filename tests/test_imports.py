@@ -32,6 +32,7 @@ OPTIONAL = [
     "workspace",
     "batch_checks",
     "link_codec",
+    "training_run",
     "sweeps",
     "attention",
     "precision",

@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from softmax_lab.figures.style import COLORS, compact, plain_all
+from softmax_lab.figures.style import COLORS, compact, plain, plain_all
 
 
 def _shade(class_index, confidence):
@@ -64,11 +64,18 @@ def _thinned(history, max_points=CURVE_POINTS):
     return {name: values[keep] for name, values in history.items()}
 
 
-# (panel title, ((metric, dash), ...)). The loss redraws on every tick of a live run;
-# the others change slowly and redraw with the regions, so each tick stays light.
-LIVE_PANELS = (("loss", (("loss", None),)),)
+# (panel title, ((metric, dash), ...)). The live panels redraw on every tick of a live
+# run; the others change slowly and redraw with the regions, so each tick stays light.
+# Accuracy is comparable across losses, so both runs share its axis; a loss is not
+# (softmax + CE and softmax + MSE measure different things), so with two runs each
+# run's loss gets a panel of its own (``LOSS`` is split per run).
+LOSS = "loss"
+LIVE_PANELS = (
+    ("train accuracy", (("train_acc", None),)),
+    (LOSS, (("loss", None),)),
+)
 SLOW_PANELS = (
-    ("accuracy (train solid, test dotted)", (("train_acc", None), ("test_acc", "dot"))),
+    ("test accuracy", (("test_acc", None),)),
     ("‖gradient‖", (("grad_norm", None),)),
     (
         "saturation: top p (solid), entropy (dotted)",
@@ -83,31 +90,57 @@ def _curve(h, metric):
     return np.maximum(h[metric], 1e-300) if metric == "grad_norm" else h[metric]
 
 
+def panel_layout(labels, panels=CURVE_PANELS):
+    """[(title, metrics, run labels drawn)] with the loss panel split per run.
+
+    Examples
+    --------
+    >>> [(t, runs) for t, _, runs in panel_layout(["A", "B"], LIVE_PANELS)]
+    [('train accuracy', ['A', 'B']), ('loss of A', ['A']), ('loss of B', ['B'])]
+    """
+    labels = list(labels)
+    out = []
+    for title, metrics in panels:
+        if title == LOSS and len(labels) > 1:
+            out += [(f"loss of {plain(label)}", metrics, [label]) for label in labels]
+        else:
+            out.append((title, metrics, labels))
+    return out
+
+
 def curves_figure(histories, panels=CURVE_PANELS):
-    """Metrics against step in one row of panels, for one or two runs on shared axes.
+    """Metrics against step in one row of panels, for one or two runs.
 
     ``histories`` maps a run's label to its ``Trainer.history_arrays()``; each is
-    drawn with at most ``CURVE_POINTS`` points (every k-th row and the last). Trace
-    order: run by run, then panel by panel, then metric by metric.
+    drawn with at most ``CURVE_POINTS`` points (every k-th row and the last). Runs
+    share the accuracy axes; each run's loss has its own panel and axis. Trace order:
+    panel by panel, then run by run, then metric by metric.
     """
-    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[t for t, _ in panels])
-    for i, (label, h) in enumerate(histories.items()):
-        h = _thinned(h)
-        for col, (_, metrics) in enumerate(panels, start=1):
+    layout = panel_layout(histories, panels)
+    colors = {label: COLORS[i] for i, label in enumerate(histories)}
+    thinned = {label: _thinned(h) for label, h in histories.items()}
+    fig = make_subplots(rows=1, cols=len(layout), subplot_titles=[t for t, _, _ in layout])
+    shown = set()
+    for col, (_, metrics, runs) in enumerate(layout, start=1):
+        for label in runs:
+            h = thinned[label]
             for metric, dash in metrics:
                 fig.add_scatter(
                     x=h["step"],
                     y=_curve(h, metric),
-                    name=label,
-                    line={"color": COLORS[i], "dash": dash},
+                    name=plain(label),
+                    line={"color": colors[label], "dash": dash},
                     legendgroup=label,
-                    showlegend=col == 1 and dash is None,
+                    showlegend=label not in shown and dash is None,
                     row=1,
                     col=col,
                 )
-    for col, (_, metrics) in enumerate(panels, start=1):
+                if dash is None:
+                    shown.add(label)
         if any(metric == "grad_norm" for metric, _ in metrics):
             fig.update_yaxes(type="log", dtick=1, exponentformat="power", row=1, col=col)
+        if any(metric.endswith("_acc") for metric, _ in metrics):
+            fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=col)
     fig.update_xaxes(title="step")
     fig.update_layout(height=300)
     return compact(fig)
@@ -147,9 +180,11 @@ def refresh_decision(fig, xs, ys, class_index, confidence):
 def refresh_curves(fig, histories, panels=CURVE_PANELS):
     """Put new histories into a ``curves_figure`` built for the same runs; returns ``fig``."""
     traces = iter(fig.data)
+    thinned = {label: _thinned(h) for label, h in histories.items()}
     with fig.batch_update():
-        for h in map(_thinned, histories.values()):
-            for _, metrics in panels:
+        for _, metrics, runs in panel_layout(histories, panels):
+            for label in runs:
+                h = thinned[label]
                 for metric, _ in metrics:
                     next(traces).update(x=h["step"], y=_curve(h, metric))
     return fig
