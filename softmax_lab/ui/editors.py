@@ -57,6 +57,7 @@ def _base(name: str, build) -> pd.DataFrame:
 # class's name sits exactly above its column of logits.
 COLUMN_PX = 96
 INDEX_PX = 72
+SELECTOR_PX = 33  # the row-selection column a table with num_rows="dynamic" adds on the left
 
 
 def _changed(before, after) -> None:
@@ -91,7 +92,7 @@ def _names_editor(ws) -> None:
         key=_key("names"),
         num_rows="fixed",
         column_config={
-            "_index": st.column_config.Column(width=INDEX_PX),
+            "_index": st.column_config.Column(width=INDEX_PX + SELECTOR_PX),
             **dict.fromkeys(base.columns, column),
         },
         width="content",
@@ -144,7 +145,7 @@ def _logits_editor(ws) -> None:
         lambda: pd.DataFrame(
             ws.logits,
             columns=list(ws.class_names),
-            index=pd.RangeIndex(1, ws.n_rows + 1, name="row"),
+            index=pd.Index(np.arange(1, ws.n_rows + 1), name="row"),
         ),
     )
     column = st.column_config.NumberColumn(

@@ -244,7 +244,7 @@ def render(page_path: str | None) -> None:
     n = len(lesson.steps)
     where = TITLES[step.page] + (f" › {step.tab}" if step.tab else "")
     with st.container(border=True, key="lesson_bar"):
-        head, prev, nxt, leave_col = st.columns([6, 1, 1, 1], vertical_alignment="center")
+        head, prev, nxt, leave_col = st.columns([5, 2, 2, 1.4], vertical_alignment="center")
         head.markdown(
             f"**{md(lesson.title, 80)}** · step **{k} of {n}**: {md(step.title, 80)} "
             f"· *{md(where, 80)}*"
