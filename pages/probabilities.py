@@ -37,7 +37,11 @@ linear = sl.linear_normalise(z)
 mappings = {
     "softmax(z / T)": a[row],
     "linear z / Σz": linear[row],
-    "hardmax (argmax one-hot)": sl.hardmax(z[row]),
+    (
+        "hardmax (argmax; ties split evenly)"
+        if np.count_nonzero(z[row] == z[row].max()) > 1
+        else "hardmax (argmax one-hot)"
+    ): sl.hardmax(z[row]),
     "independent sigmoids σ(z / T)": sl.sigmoid(z[row] / T),
 }
 table = pd.DataFrame(
