@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import softmax_lab as sl
-from softmax_lab import sweeps
+from softmax_lab import gradients_view, sweeps
 from softmax_lab.figures.gradients import (
     batch_heatmaps,
     descent_figure,
@@ -23,9 +22,7 @@ from softmax_lab.ui.text import md
 require_frame()
 
 TITLES = {k: p.title for k, p in PAIRS.items()}
-MAX_BARS = 40  # classes shown in the per-class bars
 MAX_HEATMAP_CLASSES = 200  # heatmap cells stay below 20 × 200
-MAX_FD_CLASSES = 50  # finite differences cost 2 loss evaluations per class
 MAX_DESCENT_CLASSES = 8
 
 st.title("Gradients")
@@ -40,38 +37,16 @@ u, y = U[row], Y[row]
 names = list(ws.class_names)
 
 
-def shown_classes(grads, y):
-    """At most MAX_BARS classes: the labelled ones, then the largest |gradient|."""
-    if len(y) <= MAX_BARS:
-        return np.arange(len(y))
-    size = np.max(np.abs(np.stack(list(grads.values()))), axis=0) + (y > 0) * 1e9
-    return np.sort(np.argsort(-size, kind="stable")[:MAX_BARS])
-
-
-def finite_difference_error(pair, u, y, grad, idx):
-    """Largest |analytic − central difference| over the classes idx of one row."""
-
-    def loss(v):
-        w = u.copy()
-        w[idx] = v
-        return float(pair.row_loss(w, y))
-
-    return float(np.abs(sl.numerical_gradient(loss, u[idx]) - grad[idx]).max())
-
-
 # -- compute: the row every section starts from ----------------------------------------
-losses = {k: float(p.row_loss(u, y)) for k, p in PAIRS.items()}
-grads = {k: p.row_grad(u, y) for k, p in PAIRS.items()}
-shown = shown_classes(grads, y)
+rv = gradients_view.row_view(u, y)
+losses, grads, shown = rv.losses, rv.grads, rv.shown
 
 
 # -- render: the open section ---------------------------------------------------------
 
 
 def per_class_section():
-    fd_idx = np.arange(ws.n_classes) if ws.n_classes <= MAX_FD_CLASSES else shown[:MAX_FD_CLASSES]
-    fd_errors = {k: finite_difference_error(p, u, y, grads[k], fd_idx) for k, p in PAIRS.items()}
-    batch_losses = {k: float(sl.pair_loss(k, U, Y, "mean")) for k in PAIRS}
+    view = gradients_view.per_class(rv, u, y, U, Y)
     st.markdown(
         f"Every pair is fed the same logits **u = z / T** (T = {T:g}, the sidebar's temperature), "
         f"so the gradients below are dL/du. Row {row + 1} of N = {ws.n_rows}; labels "
@@ -90,25 +65,15 @@ def per_class_section():
     summary = pd.DataFrame(
         {
             "loss, this row": losses,
-            f"loss, mean over N = {ws.n_rows}": batch_losses,
-            "‖dL/du‖, this row": {k: float(np.linalg.norm(g)) for k, g in grads.items()},
-            "largest finite-difference error": {k: f"{e:.1e}" for k, e in fd_errors.items()},
-            "saturates": {k: PAIRS[k].saturates for k in PAIRS},
+            f"loss, mean over N = {ws.n_rows}": view.batch_losses,
+            "‖dL/du‖, this row": view.norms,
+            "largest finite-difference error": {k: f"{e:.1e}" for k, e in view.fd_errors.items()},
+            "can saturate (confidently wrong)": {k: PAIRS[k].saturates for k in PAIRS},
+            "saturated here": view.saturated_here,
         }
     ).rename(index=TITLES)
     st.table(summary)
-    st.caption(
-        "softmax + CE gives a·Σy − y (a − y when y sums to 1): the classes are coupled, since "
-        "raising one logit lowers every other probability. sigmoid + BCE gives σ(u) − y, one "
-        "class at a time. The MSE pairs multiply by the output's derivative, which vanishes once "
-        "it saturates; the positive-only CE has no gradient at all where y = 0. The finite-"
-        "difference column compares each gradient with central differences (ε = 1e-6)"
-        + (
-            f" on {len(fd_idx)} of the {ws.n_classes} classes."
-            if len(fd_idx) < ws.n_classes
-            else "."
-        )
-    )
+    st.caption(view.caption)
 
     formulas, formulas_open = sections.lazy_expander(
         "Formulas with this row's numbers", key="gradients_formulas"
@@ -119,8 +84,7 @@ def per_class_section():
             st.caption(f"Gradient entries are written out for class {md(names[k_star])} (k).")
             for key, pair in PAIRS.items():
                 st.markdown(
-                    f"**{pair.title}**: loss = {losses[key]:.6g}, "
-                    f"‖dL/du‖ = {np.linalg.norm(grads[key]):.4g}"
+                    f"**{pair.title}**: loss = {losses[key]:.6g}, ‖dL/du‖ = {view.norms[key]:.4g}"
                 )
                 st.latex(general_latex(pair))
                 loss_tex, grad_tex = pair_latex(key, u, y, k_star, names[k_star])
@@ -129,23 +93,8 @@ def per_class_section():
 
 
 def batch_section():
-    batch_grads = {k: sl.pair_grad(k, U, Y, "mean") for k in PAIRS}  # (N, C), mean over N
-    sums = Y.sum(axis=1)
-    rows_sum_to_one = bool(np.all(np.abs(sums - 1.0) <= 1e-12))
-    ce_title = "softmax + CE: (A·ΣY − Y) / N" + (
-        " = (A − Y) / N (every row of Y sums to 1)"
-        if rows_sum_to_one
-        else f" (row sums of Y: {np.min(sums):.3g} … {np.max(sums):.3g})"
-    )
-    st.markdown(
-        "**The whole batch**: dL/dU of the loss averaged over the N rows, with U = Z / T the "
-        f"logits every pair is fed (T = {T:g})."
-        + (
-            ""
-            if T == 1
-            else f" The gradient with respect to the raw logits is dL/dZ = dL/dU / {T:g}."
-        )
-    )
+    view = gradients_view.whole_batch(U, Y, T)
+    st.markdown(view.intro)
     if ws.n_classes > MAX_HEATMAP_CLASSES:
         st.info(
             f"C = {ws.n_classes} is too wide for a readable heatmap (at most "
@@ -157,25 +106,19 @@ def batch_section():
             batch_heatmaps(
                 names,
                 {
-                    ce_title: batch_grads["softmax_ce"],
-                    "sigmoid + BCE: (σ(U) − Y) / N": batch_grads["sigmoid_bce"],
+                    view.ce_title: view.grads["softmax_ce"],
+                    "sigmoid + BCE: (σ(U) − Y) / N": view.grads["sigmoid_bce"],
                 },
                 colorbar_title="dL/dU",
             ),
             key="batch_grads",
         )
-    if not rows_sum_to_one:
-        a_minus_y = (sl.softmax(U) - Y) / ws.n_rows  # what the title would claim
-        gap = float(np.abs(batch_grads["softmax_ce"] - a_minus_y).max())
-        st.caption(
-            f"Some rows of Y do not sum to 1 (sums {np.min(sums):.4g} to {np.max(sums):.4g}), so "
-            "softmax + CE's gradient is (A·ΣY − Y) / N, not (A − Y) / N: they differ by up to "
-            f"{gap:.3g} here."
-        )
+    if view.note:
+        st.caption(view.note)
     with st.expander("Per-row gradient norms ‖dL/dU‖ for every pair"):
         st.dataframe(
             pd.DataFrame(
-                {TITLES[k]: np.linalg.norm(g, axis=1) for k, g in batch_grads.items()},
+                {TITLES[k]: np.linalg.norm(g, axis=1) for k, g in view.grads.items()},
                 index=[f"row {i + 1}" for i in range(ws.n_rows)],
             ),
             width="stretch",
@@ -212,23 +155,15 @@ def sweep_section():
 
 def positive_only_section():
     st.subheader("The positive-only cross-entropy pushes every output to 1")
-    order = np.argsort(-y, kind="stable")[:MAX_DESCENT_CLASSES]
-    shared = sweeps.gradient_descent("sigmoid_pos_ce", u, y, lr=1.0, steps=60, shared=True)
-    direct = sweeps.gradient_descent("sigmoid_pos_ce", u, y, lr=1.0, steps=60, shared=False)
+    view = gradients_view.positive_only(u, y, MAX_DESCENT_CLASSES)
+    order = view.order
     charts.show(
-        descent_figure([names[i] for i in order], shared[:, order], direct[:, order], y[order]),
+        descent_figure(
+            [names[i] for i in order], view.shared[:, order], view.direct[:, order], y[order]
+        ),
         key="pos_ce_descent",
     )
-    negatives = y == 0
-    st.caption(
-        "−Σ y·log σ(u) has gradient −y(1 − σ(u)): zero wherever y = 0, so nothing ever pulls a "
-        "negative class down, while the labelled ones are pushed to 1. On the logits directly "
-        "(right) the negatives just stay put; through parameters shared by the outputs, as in "
-        "any network (left: a bias per class shared by the rows and one offset shared by all), "
-        "they rise with the positives. After 60 steps the smallest σ of a negative class is "
-        + (f"{shared[-1, negatives].min():.3f}" if negatives.any() else "n/a (no negatives)")
-        + ". BCE adds the (1 − y)·log(1 − σ) term that pulls them down."
-    )
+    st.caption(view.caption)
 
 
 def multi_label_section():
@@ -258,7 +193,7 @@ def multi_label_section():
                 "a* − y (not the gradient)": best["a_minus_y"],
             },
             index=multi_names,
-        ).head(MAX_BARS),
+        ).head(gradients_view.MAX_BARS),
         width="stretch",
     )
     st.markdown(

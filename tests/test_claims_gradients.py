@@ -188,3 +188,24 @@ def test_double_softmax_metrics_against_scipy(batch):
     assert metrics["right: CE(u, y)"] == f"{right:.4f}"
     assert metrics["double: CE(softmax(u), y)"] == f"{double:.4f}"
     assert metrics["double's floor (one-hot y)"] == f"{np.log(1 + (C - 1) / np.e):.4f}"
+
+
+@pytest.mark.parametrize("batch", ["huge", "ties", "cold"])
+def test_saturated_here_is_the_live_check_beside_the_theory(batch):
+    at = _open(batch, "Per class")
+    u, y = _row(batch)
+    gold = _gold_grads(u, y)
+    summary = next(t for t in tables(at) if "saturated here" in t.columns)
+    softmax_wrong = y[np.argmax(u)] < y.max()
+    sigmoid_wrong = np.any((u > 0) != (y > 0.5))
+    for name, shown in summary["saturated here"].items():
+        wrong = softmax_wrong if name.startswith("softmax") else sigmoid_wrong
+        assert bool(shown) == bool(wrong and np.linalg.norm(gold[name]) < 1e-3), name
+    if batch == "huge":  # [1000, −1000] labelled 1: both MSE pairs are flat, CE is not
+        assert summary["saturated here"].sum() == 2
+
+
+def test_positive_only_direct_descent_leaves_the_negatives_where_they_were():
+    at = _open("multi_hot", "Positive-only CE")
+    caption = next(c.value for c in at.caption if "positive" in c.value or "negative" in c.value)
+    assert "no negative moved by more than 0." in caption  # the gradient is exactly 0 there

@@ -154,3 +154,14 @@ def test_costs_memory_is_counted():
     kib = dict(zip(table["method"], table["Jacobian / work memory (KiB)"], strict=True))
     assert sorted(kib.values()) == [N * C * 8 / 1024, C * C * 8 / 1024, N * C * C * 8 / 1024]
     assert any(c.value.startswith(f"N = {N}, C = {C}.") for c in at.caption)
+
+
+@pytest.mark.parametrize("batch", ["ties", "huge"])
+def test_shrink_caption_shows_the_limits_it_claims(batch):
+    at = _open(batch, "J shrinks")
+    z = logits(ALL[batch])[0]
+    caption = next(c.value for c in at.caption if "‖J‖_F =" in c.value)
+    for T in (0.001, 1000.0):  # the two ends of the sweep
+        J = _J(special.softmax(z / T))
+        assert f"{np.linalg.norm(J):.3g} at T = {T:g}" in caption, caption
+    assert "all 121 temperatures" in caption  # np.logspace(-3, 3, 121)
