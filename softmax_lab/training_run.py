@@ -445,6 +445,8 @@ def story(run):
         f"Budget {s.max_steps:,} steps of {how} gradient descent at learning rate {s.lr:g}"
         f"{l2}, on {len(run.y):,} points of {s.kind}; now at step {run.steps:,}."
     ]
+    if run.steps == 0:
+        return lines
     histories = {label: t.history_arrays() for label, t in run.trainers.items()}
     lead = max(float(np.nanmax(h["train_acc"])) for h in histories.values())
     for label, h in histories.items():

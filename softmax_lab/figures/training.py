@@ -143,7 +143,9 @@ def curves_figure(histories, panels=CURVE_PANELS):
             fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=col)
     fig.update_xaxes(title="step")
     fig.update_layout(height=300)
-    return compact(fig)
+    compact(fig)
+    fig.update_layout(legend={"y": -0.3})  # below the axes' "step" titles
+    return fig
 
 
 def confusion_figure(cm, names):

@@ -1,7 +1,10 @@
-"""The live training run in Chromium: Start, Pause and Reset as a person uses them."""
+"""The live training run in Chromium: Start, Pause and Reset as a person uses them; a
+refresh and a server restart come back at the same step with the same weights; the
+first screen at 1280×720 holds Start and the live chart; a tab in a link opens."""
 
 import re
 
+from softmax_lab.training_run import RunSettings, TrainingRun
 from tests.browser.harness import (
     CHART,
     PLOTS_JS,
@@ -13,16 +16,33 @@ from tests.browser.harness import (
 )
 
 PROGRESS = "[data-testid='stProgress']"
+LIVE_TITLE = "train accuracy"
 
 
 def _step(page):
-    text = page.locator("[data-testid='stProgress']").first.inner_text()
+    text = page.locator(PROGRESS).first.inner_text()
     return int(re.search(r"step ([\d,]+)", text).group(1).replace(",", ""))
+
+
+def _losses(page):
+    """The last recorded loss of each run, as the page prints it (9 significant digits)."""
+    text = page.get_by_text(re.compile(r"^A: loss ")).first.inner_text()
+    return re.findall(r"(\w): loss (\S+) \(recorded at step ([\d,]+)\)", text)
+
+
+def _gold_losses(step, **settings):
+    """The same run replayed here, independently of the server: (label, loss, step)."""
+    run = TrainingRun.replay(RunSettings(**settings), step)
+    out = []
+    for label, trainer in run.trainers.items():
+        h = trainer.history_arrays()
+        out.append((label[0], f"{h['loss'][-1]:.9g}", f"{int(h['step'][-1]):,}"))
+    return out
 
 
 CURVE_POINTS = f"""() => {{
     const charts = {PLOTS_JS};
-    const isCurves = c => (c.layout.annotations || []).some(a => a.text === 'loss');
+    const isCurves = c => (c.layout.annotations || []).some(a => a.text === {LIVE_TITLE!r});
     const curves = charts.find(isCurves);
     return curves ? curves._fullData[0].x.length : -1;
 }}"""
@@ -35,12 +55,37 @@ REGIONS = f"""() => {{
 }}"""
 
 
+def _train_a_while(page):
+    """Start, wait for some steps, Pause; returns the paused step."""
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.wait_for_function(
+        """() => /step ([1-9][\\d,]*)/.test(
+            document.querySelector("[data-testid='stProgress']").innerText)""",
+        timeout=20_000,
+    )
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.locator(PROGRESS).get_by_text("paused").wait_for()
+    settle(page)
+    # The address bar and the progress agree once the paused run's view is written.
+    page.wait_for_function(
+        """() => {
+            const at = /[?&]tr_at=(\\d+)/.exec(location.search);
+            const bars = document.querySelectorAll("[data-testid='stProgress']");
+            const text = bars.length === 1 ? bars[0].innerText : "";
+            const shown = /step ([\\d,]+) of .* paused/.exec(text);
+            return at && shown && shown[1].replace(/,/g, "") === at[1];
+        }""",
+        timeout=20_000,
+    )
+    return _step(page)
+
+
 def test_start_pause_reset(browser, server, page):
-    # Slower learning so the run lasts beyond the test.
     open_page(page, f"{server.url}/training")
     assert _step(page) == 0
     before_points = page.evaluate(CURVE_POINTS)
-    assert before_points == 1  # the loss curve is drawn, with the record at step 0
+    assert before_points == 1  # the curves are drawn, with the record at step 0
     before_regions = page.evaluate(REGIONS)
     assert before_regions
     page.get_by_role("button", name="Start", exact=True).click()
@@ -49,9 +94,8 @@ def test_start_pause_reset(browser, server, page):
             document.querySelector("[data-testid='stProgress']").innerText)""",
         timeout=20_000,
     )
-    running_step = _step(page)
-    assert running_step > 0
-    # The loss curve's frame redraws just after the progress text: wait for its points.
+    assert _step(page) > 0
+    # The live chart's frame redraws just after the progress text: wait for its points.
     page.wait_for_function(
         f"(before) => ({CURVE_POINTS})() > before", arg=before_points, timeout=10_000
     )
@@ -62,9 +106,8 @@ def test_start_pause_reset(browser, server, page):
     page.get_by_role("button", name="Pause", exact=True).click()
     page.locator(PROGRESS).get_by_text("paused").wait_for()
     settle(page)
-    # The rerun after Pause draws every chart again: the live loss, the slow curves, the
-    # regions and the confusion matrix.
-    page.wait_for_function(f"() => document.querySelectorAll({CHART!r}).length >= 4")
+    # After Pause every chart is drawn: live and slow curves, two regions, two matrices.
+    page.wait_for_function(f"() => document.querySelectorAll({CHART!r}).length >= 6")
     settle(page)
     paused = _step(page)
     assert paused < 20_000, "the run finished before Pause: the test proves nothing"
@@ -72,7 +115,7 @@ def test_start_pause_reset(browser, server, page):
     assert _step(page) == paused
     assert exceptions(page) == []
     total, drawn = charts(page)
-    assert drawn == total == 4
+    assert drawn == total == 6
     screenshot(page, "training-paused")
     page.get_by_role("button", name="Reset", exact=True).click()
     settle(page)
@@ -80,25 +123,77 @@ def test_start_pause_reset(browser, server, page):
     assert exceptions(page) == []
 
 
-def test_compare_mode_trains_both_runs_on_shared_axes(browser, server, page):
+def test_a_refresh_comes_back_at_the_same_step_with_the_same_weights(browser, server, page):
     open_page(page, f"{server.url}/training")
-    page.get_by_text("Compare with a second run", exact=True).click()
-    settle(page)
-    page.get_by_role("button", name="Step", exact=True).click()
-    settle(page)
-    assert _step(page) == 10
-    traces = page.evaluate(
-        f"""() => {{
-            const curves = {PLOTS_JS}.find(
-                c => (c.layout.annotations || []).some(a => a.text === 'loss'));
-            return curves._fullData.filter(t => t.xaxis === 'x' && t.yaxis === 'y')
-                .map(t => [t.name, t.x[t.x.length - 1]]);
-        }}"""
-    )
-    assert len(traces) == 2
-    assert traces[0][0].startswith("A:") and traces[1][0].startswith("B:")
-    assert [last for _, last in traces] == [10, 10]  # both curves reach step 10
-    total, drawn = charts(page)
-    assert drawn == total == 6  # live and slow curves, two regions, two confusion matrices
+    paused = _train_a_while(page)
+    assert "tr_at=" in page.url and f"tr_at={paused}" in page.url
+    shown = _losses(page)
+    assert shown == _gold_losses(paused)
+    page.reload()
+    settle(page, 120_000)
+    assert _step(page) == paused
+    assert _losses(page) == shown
     assert exceptions(page) == []
-    screenshot(page, "training-compare")
+
+
+def test_a_server_restart_comes_back_at_the_same_step(browser, fresh_server, page):
+    first = fresh_server()
+    open_page(page, f"{first.url}/training?tr_lr=1&tr_compare=0")
+    paused = _train_a_while(page)
+    shown = _losses(page)
+    assert shown == _gold_losses(paused, lr=1.0, compare=False)
+    query = page.url.split("?", 1)[1]
+    first.stop()
+    second = fresh_server()
+    open_page(page, f"{second.url}/training?{query}", timeout_ms=120_000)
+    assert _step(page) == paused
+    assert _losses(page) == shown
+    assert page.get_by_text("learning rate 1,", exact=False).count() > 0
+    assert exceptions(page) == []
+
+
+def test_start_and_the_live_chart_share_the_first_screen_at_1280x720(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        open_page(page, f"{server.url}/training")
+        start = page.get_by_role("button", name="Start", exact=True).bounding_box()
+        live = page.locator(CHART).first.bounding_box()
+        assert start["y"] + start["height"] <= 720
+        assert live["y"] >= 0 and live["y"] + live["height"] <= 720, live
+        screenshot(page, "training-1280x720")
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_panels_stack(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        open_page(page, f"{server.url}/training")
+        boxes = [page.locator(CHART).nth(i).bounding_box() for i in (2, 3)]  # regions A, B
+        assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1  # B below A
+        assert all(b["x"] + b["width"] <= 390 + 1 for b in boxes)
+        screenshot(page, "training-phone")
+    finally:
+        context.close()
+
+
+def test_a_link_with_a_tab_opens_that_tab_in_a_fresh_browser(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        open_page(page, f"{server.url}/jacobian?tab=j-shrinks")
+        selected = page.locator("[role='tab'][aria-selected='true']").inner_text()
+        assert selected.strip() == "J shrinks"
+        assert "tab=j-shrinks" in page.url
+        page.get_by_role("tab", name="Backward pass").click()
+        settle(page)
+        assert "tab=backward-pass" in page.url
+        open_page(page, f"{server.url}/jacobian?tab=nope")
+        selected = page.locator("[role='tab'][aria-selected='true']").inner_text()
+        assert selected.strip() == "The Jacobian"
+        assert page.get_by_text("does not have", exact=False).count() > 0
+        assert exceptions(page) == []
+    finally:
+        context.close()
