@@ -98,8 +98,10 @@ class Student:
         self.exceptions: list[str] = []
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}
         self.training_steps: list[tuple[float, int]] = []  # (time, step) of each new step
-        self.bytes_in = 0
+        self.bytes_in = 0  # protobuf payloads, after any websocket compression is undone
+        self.wire_in = 0  # bytes off the socket after the handshake: frames as sent
         self.messages_in = 0
+        self.trace: list | None = None  # set to [] to log (time, bytes, type, fragment?)
         self.closed = asyncio.Event()
         self._finished: asyncio.Future | None = None
         self._reader: asyncio.Task | None = None
@@ -131,6 +133,13 @@ class Student:
             ping_interval=None,
         )
         self.replica = self.ws.response.headers.get("X-Replica", headers.get("x-replica", ""))
+        received = self.ws.data_received  # count what arrives on the wire, frames as sent
+
+        def data_received(data: bytes) -> None:
+            self.wire_in += len(data)
+            received(data)
+
+        self.ws.data_received = data_received
         self.closed.clear()
         self._reader = asyncio.create_task(self._read())
 
@@ -232,6 +241,11 @@ class Student:
                 self.messages_in += 1
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
+                if self.trace is not None:
+                    fragment = ",".join(msg.metadata.run.fragment_ids)
+                    self.trace.append(
+                        (time.monotonic(), len(data), msg.WhichOneof("type"), fragment)
+                    )
                 self._handle(msg)
         except websockets.ConnectionClosed:
             pass
