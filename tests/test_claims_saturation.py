@@ -110,6 +110,24 @@ def test_attention_caption_top_weights(d, n):
     q, K = rng.normal(size=d), rng.normal(size=(n, d))
     scaled, unscaled = special.softmax(K @ q / np.sqrt(d)), special.softmax(K @ q)
     caption = next(c.value for c in at.caption if c.value.startswith("q and the n ="))
-    assert f"top weight {unscaled.max():.3f}" in caption
-    assert f"(top weight {scaled.max():.3f})" in caption
-    assert f"√d ≈ {np.sqrt(d):.1f}" in caption
+
+    def frob(a):
+        return np.linalg.norm(np.diag(a) - np.outer(a, a))
+
+    assert f"top weight {unscaled.max():.3f}, ‖J‖_F = {frob(unscaled):.3g}" in caption
+    assert f"top weight {scaled.max():.3f}, ‖J‖_F = {frob(scaled):.3g}" in caption
+    assert f"√d ≈ {np.sqrt(d):.1f} (this draw: standard deviation {np.std(K @ q):.2f})" in caption
+
+
+@pytest.mark.parametrize("batch", ["ties", "huge", "underflow"])
+def test_temperature_caption_gives_both_ends_beside_the_limits(batch):
+    at = _open(batch, "Temperature")
+    z, _ = _row(batch)
+    caption = next(c.value for c in at.caption if c.value.startswith("At T = "))
+    for T in (0.001, 1000.0):
+        a = special.softmax(z / T)
+        ent = 0.0 - np.sum(np.where(a > 0, a * special.log_softmax(z / T), 0.0))
+        assert f"{a.max():.4g}" in caption and f"{ent:.4g}" in caption, (T, caption)
+    ties = int(np.sum(z == z.max()))
+    assert f"(limit {1 / ties:.4g}: 1 / the number of tied top logits)" in caption
+    assert f"log C = {np.log(z.size):.4g}" in caption
