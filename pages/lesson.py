@@ -89,28 +89,40 @@ if key.startswith("u-"):
 
 # -- your own --------------------------------------------------------------------------------
 st.subheader("Your own lesson")
-uploaded = st.file_uploader(
-    f"Load a lesson file (.toml, at most {MAX_UPLOAD // 1000} kB)",
-    type=["toml"],
-    key="lesson_upload",
-)
-if uploaded is not None:
+
+
+def _load_upload():
+    """The uploader's callback: it runs before the lesson picker is drawn, so a good file
+    becomes the picked lesson at once; a bad one leaves everything as it was."""
+    st.session_state.pop("lesson_upload_error", None)
+    uploaded = st.session_state.get("lesson_upload")
+    if uploaded is None:
+        return
     content = uploaded.getvalue()
     try:
         if len(content) > MAX_UPLOAD:
             raise ValueError(f"file: larger than {MAX_UPLOAD // 1000} kB")
-        new_key = lesson_bar.add_uploaded(content)
+        key = lesson_bar.add_uploaded(content)
     except ValueError as err:
-        st.error(
-            f"This lesson file could not be read: {md(err, 300)}. Nothing was loaded.",
-            icon=":material/error:",
-        )
-    else:
-        if st.session_state.get("lesson_upload_seen") != new_key:
-            st.session_state["lesson_upload_seen"] = new_key
-            st.session_state["lesson_pick"] = new_key
-            st.rerun()
-        st.success(f"Loaded: pick “{md(lesson_bar.find(new_key).title, 80)}” above.")
+        st.session_state["lesson_upload_error"] = str(err)
+        return
+    st.session_state["lesson_pick"] = key
+    st.session_state["lesson_upload_done"] = key
+
+
+st.file_uploader(
+    f"Load a lesson file (.toml, at most {MAX_UPLOAD // 1000} kB)",
+    type=["toml"],
+    key="lesson_upload",
+    on_change=_load_upload,
+)
+if err := st.session_state.get("lesson_upload_error"):
+    st.error(
+        f"This lesson file could not be read: {md(err, 300)}. Nothing was loaded.",
+        icon=":material/error:",
+    )
+elif (done := st.session_state.get("lesson_upload_done")) in available:
+    st.success(f"Loaded “{md(available[done].title, 80)}”: it is the lesson picked above.")
 with st.expander("The lesson file format"):
     doc = lessons.__doc__
     st.code(doc[doc.index("::") + 2 : doc.index("Every field is checked")].strip("\n"), "toml")
