@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from softmax_lab.ui.sections import SECTIONS
+from softmax_lab.ui.sections import key as sections_key
 from tests.page_harness import (
     chart_keys,
     decode_array,
@@ -75,3 +76,22 @@ def test_an_edited_upstream_gradient_survives_a_visit_to_another_tab():
     assert not at.exception
     again = decode_array(figure(at, "jacobian_dLdZ")["data"][0]["y"])
     np.testing.assert_array_equal(again, edited)
+
+
+@pytest.mark.parametrize(("page", "section"), [(p, labels[-1]) for p, labels in SECTIONS.items()])
+def test_a_link_opens_its_tab_and_the_open_tab_is_in_the_link(page, section):
+    from softmax_lab.link_codec import tab_slug
+
+    at = run_page(page, query={"tab": tab_slug(section)})
+    assert not at.exception, at.exception
+    assert at.session_state[sections_key(page)] == section
+    assert dict(at.query_params)["tab"] in (tab_slug(section), [tab_slug(section)])
+
+
+@pytest.mark.parametrize("page", list(SECTIONS))
+def test_an_unknown_tab_in_a_link_gives_a_message_and_the_first_tab(page):
+    at = run_page(page, query={"tab": "<script>nope</script>", "z": "5,6"})
+    assert not at.exception, at.exception
+    assert any("does not have" in w.value for w in at.warning)
+    assert at.session_state[sections_key(page)] == SECTIONS[page][0]
+    np.testing.assert_array_equal(at.session_state["workspace"].logits, [[5, 6]])
