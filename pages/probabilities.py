@@ -19,13 +19,14 @@ DTYPES = {"float16": np.float16, "float32": np.float32, "float64": np.float64}
 
 st.title("Probabilities")
 share.show_url_error()
+# The chart and its temperature come first (at 1280×720 both are on the first screen);
+# the editor below still runs first, so the chart shows this run's edits.
+view = st.container()
 
 # -- inputs ----------------------------------------------------------------------------
 with st.expander("Batch: logits, class names and labels", expanded=True):
     editors.batch_editor()
 ws = state.workspace()
-if ws.preset in PRESETS:
-    st.info(PRESETS[ws.preset].note, icon=":material/menu_book:")
 row = editors.row_picker(ws)
 
 # -- compute ---------------------------------------------------------------------------
@@ -58,6 +59,43 @@ per_row = pd.DataFrame(
 )
 
 # -- render ----------------------------------------------------------------------------
+QUICK_TEMPERATURES = (0.1, 1.0, 10.0)
+MAPPING_KEYS = ("softmax", "linear", "hardmax", "sigmoid")  # in the order of ``mappings``
+
+
+def _set_temperature(t):
+    st.session_state[state.TEMPERATURE_KEY] = t  # a callback: before the sidebar's slider
+
+
+with view:
+    quick = st.columns([1, 1, 1, 6], vertical_alignment="bottom")
+    for col, t in zip(quick, QUICK_TEMPERATURES, strict=False):
+        col.button(
+            f"T = {t:g}",
+            key=f"quick_T_{t:g}",
+            on_click=_set_temperature,
+            args=(t,),
+            type="primary" if t == T else "secondary",
+            width="stretch",
+            help="Set the sidebar's temperature",
+        )
+    labels = dict(zip(MAPPING_KEYS, mappings, strict=True))
+    st.session_state.setdefault("probabilities_show", list(MAPPING_KEYS))
+    picked = quick[3].pills(
+        "Show",
+        MAPPING_KEYS,
+        selection_mode="multi",
+        key="probabilities_show",
+        format_func=lambda k: labels[k].split(" (")[0],
+        label_visibility="collapsed",
+    )
+    shown = {labels[k]: mappings[labels[k]] for k in MAPPING_KEYS if k in (picked or ())}
+    if shown:
+        charts.show(mappings_figure(ws.class_names, shown), key="mappings")
+    else:
+        st.caption("Pick at least one mapping to show.")
+if ws.preset in PRESETS:
+    st.info(PRESETS[ws.preset].note, icon=":material/menu_book:")
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Entropy (nats)", f"{entropy[row]:.4f}", help="Maximum is log C, the uniform case.")
 m2.metric("Maximum log C", f"{np.log(ws.n_classes):.4f}")
@@ -68,7 +106,6 @@ m4.metric(
     help=f"Mean over the N = {ws.n_rows} rows: {ce_rows.mean():.4f}",
 )
 st.caption(f"Mean cross-entropy over N = {ws.n_rows} rows: **{ce_rows.mean():.6g}**")
-charts.show(mappings_figure(ws.class_names, mappings), key="mappings")
 if np.isnan(linear[row]).all():
     st.caption(
         "Linear normalisation z/Σz is a distribution only when every z ≥ 0 and Σz > 0; "

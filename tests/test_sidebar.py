@@ -125,3 +125,20 @@ def test_an_edit_turns_the_preset_box_and_caption_to_custom_at_once(at):
     _button(at, "Reload preset").click().run()
     assert at.sidebar.selectbox[0].value == DEFAULT_PRESET
     assert "C = 3 classes" in at.sidebar.caption[-1].value
+
+
+@pytest.mark.parametrize("t", [0.1, 1.0, 10.0])
+def test_quick_temperature_buttons_set_the_sidebar_temperature(at, t):
+    from scipy import special
+
+    from tests.page_harness import decode_array, figure, trace
+
+    at.sidebar.select_slider(key="temperature").set_value(2.0).run()
+    next(b for b in at.button if b.label == f"T = {t:g}").click().run()
+    assert not at.exception
+    assert at.session_state["workspace"].temperature == t
+    assert at.sidebar.select_slider(key="temperature").value == t
+    assert f"T = {t:g}" in at.sidebar.caption[-1].value
+    z = from_preset(DEFAULT_PRESET).logits[0]
+    mine = trace(figure(at, "mappings"), "softmax(z / T)")["y"]
+    np.testing.assert_allclose(decode_array(mine), special.softmax(z / t), rtol=1e-12)
