@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import softmax_lab as sl
-from softmax_lab import backward_costs, jacobian_views
+from softmax_lab import backward_costs, jacobian_page_view
 from softmax_lab.figures.jacobian import (
     J_RANGE,
     cost_growth_figure,
@@ -21,11 +21,7 @@ from softmax_lab.workspace import TEMPERATURES
 
 require_frame()
 
-MAX_FULL_HEATMAP = 200  # C above this: the likeliest classes plus one "other" class
-LOOP_MAX_CLASSES = 100  # the writeup's loop costs C² Python steps per row
-BATCHED_MAX_BYTES = 2**25  # the batched Jacobian holds N·C²·8 bytes
-FD_MAX_CLASSES = 200  # central differences cost 2C softmax evaluations
-TABLE_CLASSES = 50
+TABLE_CLASSES = jacobian_page_view.TABLE_CLASSES
 _GROWTH = "jacobian_cost_growth"
 
 st.title("Jacobian")
@@ -44,28 +40,16 @@ names = list(ws.class_names)
 
 # -- render: the open section ---------------------------------------------------------
 def heatmap_section():
-    lumped = ws.n_classes > MAX_FULL_HEATMAP
-    if lumped:
-        shown, shown_names = jacobian_views.lumped(a_row, names, MAX_FULL_HEATMAP - 1)
-    else:
-        shown, shown_names = a_row, names
-    J = sl.softmax_jacobian(shown)
-    props = jacobian_views.properties(J, shown)
+    view = jacobian_page_view.heatmap_view(a_row, names)
+    props = view.props
     st.markdown(
         f"Row {row + 1} at T = {T:g}: a = softmax(z / T), and "
         r"$J_{mn} = \partial a_m / \partial u_n = a_m(\delta_{mn} - a_n)$ with $u = z/T$ "
         "(the input softmax sees). |J| ≤ 1/4, so by default the colours are fixed to ±1/4 "
         "for every row and temperature and rows can be compared."
     )
-    if lumped:
-        st.info(
-            f"C = {ws.n_classes} is more than a {MAX_FULL_HEATMAP}×{MAX_FULL_HEATMAP} heatmap "
-            f"draws smoothly, so the {MAX_FULL_HEATMAP - 1} likeliest classes are shown and the "
-            f"other {ws.n_classes - MAX_FULL_HEATMAP + 1} are lumped into one “other” class. "
-            "This is exact, not sampled: the Jacobian of the lumped distribution is the block "
-            "sum of the full J. The properties are those of this lumped J.",
-            icon=":material/compress:",
-        )
+    if view.lumped_note:
+        st.info(view.lumped_note, icon=":material/compress:")
     fit = st.toggle(
         "Fit the colour scale to this row (off: fixed ±1/4 for every row and temperature)",
         key="jacobian_fit_scale",
@@ -73,7 +57,7 @@ def heatmap_section():
     zmax = max(props["max_abs"], 1e-300) if fit else J_RANGE
     heat_col, prop_col = st.columns([4, 3])
     charts.show(
-        jacobian_heatmap(J, shown_names, zmax=zmax, temperature=T),
+        jacobian_heatmap(view.J, view.names, zmax=zmax, temperature=T),
         key="jacobian_heatmap",
         where=heat_col,
     )
@@ -87,67 +71,22 @@ def heatmap_section():
         st.markdown("**Properties, live**")
         st.table(
             pd.DataFrame(
-                {
-                    "property": [
-                        "symmetric: max |J − Jᵀ|",
-                        "rows sum to 0: max |Σ_n J_mn|",
-                        "columns sum to 0: max |Σ_m J_mn|",
-                        "diag a(1−a), off-diag −a_m a_n: max error",
-                        "largest |J| (at most 1/4)",
-                        "smallest |eigenvalue| (one is 0)",
-                        "smallest eigenvalue (≥ 0: positive semi-definite)",
-                        f"numerical rank: eigenvalues above {props['tolerance']:.1e}",
-                        f"rank in exact arithmetic: (#a > 0) − 1 = {props['positive_classes']} − 1",
-                        "largest eigenvalue",
-                    ],
-                    "value": [
-                        f"{props['asymmetry']:.2e}",
-                        f"{props['row_sum']:.2e}",
-                        f"{props['col_sum']:.2e}",
-                        f"{props['formula_error']:.2e}",
-                        f"{props['max_abs']:.6f}",
-                        f"{props['smallest_abs_eigenvalue']:.2e}",
-                        f"{props['eigenvalues'][0]:.2e} ({'yes' if props['psd'] else 'NO'}, "
-                        f"within ±{props['tolerance']:.1e})",
-                        f"{props['rank']} of {shown.size}",
-                        f"{props['theoretical_rank']} of {shown.size}",
-                        f"{props['eigenvalues'][-1]:.6f}",
-                    ],
-                }
+                {"property": list(view.table), "value": list(view.table.values())}
             ).set_index("property"),
         )
-        st.caption(
-            f"Eigenvalues from np.linalg.eigvalsh. The ±{props['tolerance']:.1e} is the rounding "
-            "error of J's entries, C · eps · (max a + Σa²): an entry such as a − a² is a "
-            "difference of terms as large as a, so it is off by about eps · a however small it "
-            "is. In exact arithmetic J is positive semi-definite and the all-ones vector has "
-            "eigenvalue 0 (adding a constant to every logit changes nothing); each class with "
-            "a = 0 adds another 0."
-        )
-        if props["rank_reason"]:
-            st.info(
-                f"Numerical rank {props['rank']}, exact rank {props['theoretical_rank']}: "
-                + props["rank_reason"],
-                icon=":material/info:",
-            )
+        st.caption(view.caption)
+        if view.rank_note:
+            st.info(view.rank_note, icon=":material/info:")
 
 
 def shrink_section():
-    frob, max_diag = jacobian_views.temperature_sweep(ws.logits[row], TEMPERATURES)
-    now = (float(jacobian_views.frobenius_norm(a_row)), float(jacobian_views.max_diagonal(a_row)))
+    view = jacobian_page_view.shrink_view(ws.logits[row], a_row, T, TEMPERATURES)
     st.subheader("J shrinks as softmax saturates")
-    charts.show(shrink_figure(TEMPERATURES, frob, max_diag, T, now), key="jacobian_shrink")
-    st.caption(
-        f"At T = {T:g}: ‖J‖_F = {now[0]:.4g}, max a(1−a) = {now[1]:.4g}. Dividing the "
-        "logits by T is the same as scaling them by 1/T, so this is also the curve for a "
-        "growing logit scale. As T → 0 a becomes one-hot and every entry of J goes to 0 "
-        "(unless the top logits tie: a then splits evenly between them and J stays): "
-        f"here ‖J‖_F is {frob[0]:.3g} at T = {TEMPERATURES[0]:g} and {frob[-1]:.3g} at "
-        f"T = {TEMPERATURES[-1]:g}. Any loss on a saturated softmax passes back almost "
-        "nothing: this is where vanishing gradients come from. (Computed for all "
-        f"{len(TEMPERATURES)} temperatures at once, "
-        "from ‖J‖²_F = Σa² − 2Σa³ + (Σa²)² without forming J.)"
+    charts.show(
+        shrink_figure(TEMPERATURES, view.frobenius, view.max_diag, T, view.now),
+        key="jacobian_shrink",
     )
+    st.caption(view.caption)
 
 
 # -- render: the backward pass ---------------------------------------------------------
@@ -158,54 +97,19 @@ def backward_pass(ws, a, row, T):
     dLdA, source = upstream.upstream_gradient(ws, a)
     if source == "ce":
         upstream.cross_entropy_upstream_notice(ws, a)
-    n, c = a.shape
-    with np.errstate(invalid="ignore", over="ignore"):
-        vjp = sl.softmax_vjp(a, dLdA)
-        batched_rows = slice(None) if n * c * c * 8 <= BATCHED_MAX_BYTES else slice(row, row + 1)
-        batched = sl.softmax_backward_batched(a[batched_rows], dLdA[batched_rows])
-        loop = (
-            sl.softmax_backward_loop(a[row : row + 1], dLdA[row : row + 1])[0]
-            if c <= LOOP_MAX_CLASSES
-            else None
-        )
-    batched_row = batched[row if batched.shape[0] == n else 0]
-    fd_row = None
-    if c <= FD_MAX_CLASSES and np.isfinite(dLdA[row]).all():
-        g = dLdA[row]
-        fd_row = sl.numerical_gradient(
-            lambda z: float(np.sum(g * sl.softmax(z, temperature=T))), ws.logits[row]
-        )
-    vjp_per_z = vjp[row] / T
-
-    st.markdown(
-        "All three compute dL/du, the gradient with respect to the input u = z / T that "
-        "softmax sees, which is dLdZ in the writeup (T = 1). The finite-difference check "
-        "differentiates z ↦ Σ dLdA ⊙ softmax(z / T) with respect to the raw logits z, so "
-        f"it must match dL/du / T (T = {T:g})."
-    )
-    diff = jacobian_views.max_abs_difference
+    c = a.shape[1]
+    view = jacobian_page_view.backward_view(a, dLdA, ws.logits, row, T)
+    vjp, loop, fd_row = view.vjp, view.loop_row, view.fd_row
+    st.markdown(view.intro)
     agree = pd.DataFrame(
         {
-            "comparison": [
-                f"loop (the writeup's per-sample J) vs VJP, row {row + 1}",
-                "batched Jacobian vs VJP"
-                + ("" if batched.shape[0] == n else f", row {row + 1} (N·C² too large)"),
-                f"central differences wrt z vs VJP / T, row {row + 1}",
-            ],
-            "largest |difference|": [
-                f"skipped for C > {LOOP_MAX_CLASSES} (C² Python steps)"
-                if loop is None
-                else f"{diff(loop, vjp[row]):.2e}",
-                f"{diff(batched, vjp[batched_rows]):.2e}",
-                "skipped (C > 200 or dLdA not finite)"
-                if fd_row is None
-                else f"{diff(fd_row, vjp_per_z):.2e}",
-            ],
+            "comparison": list(view.agreement),
+            "largest |difference|": list(view.agreement.values()),
         }
     )
     st.dataframe(agree, hide_index=True, width="stretch", key="jacobian_agreement")
     if c <= TABLE_CLASSES:
-        methods = {"VJP a ⊙ (g − Σ g a)": vjp[row], "batched J": batched_row}
+        methods = {"VJP a ⊙ (g − Σ g a)": vjp[row], "batched J": view.batched_row}
         if loop is not None:
             methods["loop"] = loop
         charts.show(
@@ -217,7 +121,11 @@ def backward_pass(ws, a, row, T):
             ),
             key="jacobian_dLdZ",
         )
-        per_row = {"dLdA": dLdA[row], "dL/du = dLdA · J": vjp[row], "dL/dz = dL/du / T": vjp_per_z}
+        per_row = {
+            "dLdA": dLdA[row],
+            "dL/du = dLdA · J": vjp[row],
+            "dL/dz = dL/du / T": vjp[row] / T,
+        }
         if fd_row is not None:
             per_row["central differences dL/dz"] = fd_row
         st.dataframe(
@@ -267,26 +175,15 @@ def writeup_section():
 
 def cross_entropy_section():
     st.subheader("Composition with cross-entropy")
-    y = ws.labels[row]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dLdA_ce = np.where(y > 0, -y / a_row, 0.0)
-        through_J = sl.softmax_vjp(a_row[None], dLdA_ce[None])[0]
-    simple, general = a_row - y, a_row * y.sum() - y
+    view = jacobian_page_view.composition_view(a_row, ws.labels[row])
     st.markdown(
         f"For row {row + 1}, the loss L = −Σ y log a has dL/dA = −y/a, and dL/dA · J "
         "= a·Σy − y, which is a − y when the labels sum to 1."
     )
-    order = np.lexsort((-a_row, ~(y > 0)))[:TABLE_CLASSES]  # labelled classes, then likeliest
+    order = view.order
     st.dataframe(
         pd.DataFrame(
-            {
-                "y": y[order],
-                "a": a_row[order],
-                "dL/dA = −y/a": dLdA_ce[order],
-                "dL/dA · J": through_J[order],
-                "a − y": simple[order],
-                "a·Σy − y": general[order],
-            },
+            {label: values[order] for label, values in view.columns.items()},
             index=[names[i] for i in order],
         ),
         width="stretch",
@@ -294,28 +191,12 @@ def cross_entropy_section():
     )
     if ws.n_classes > TABLE_CLASSES:
         st.caption(f"The labelled and likeliest {TABLE_CLASSES} of {ws.n_classes} classes.")
-    sum_y = float(y.sum())
-    err_simple = jacobian_views.max_abs_difference(through_J, simple)
-    err_general = jacobian_views.max_abs_difference(through_J, general)
-    if not np.isfinite(through_J).all():
-        st.warning(
-            "Some labelled class has a = 0 (its probability underflowed), so −y/a is −inf and "
-            f"dL/dA · J is NaN; the fused a·Σy − y is finite (largest |entry| "
-            f"{np.abs(general).max():.3g}). That is why frameworks fuse softmax and cross-entropy.",
-            icon=":material/warning:",
-        )
-    elif abs(sum_y - 1) > 1e-12:
-        st.warning(
-            f"This row's labels sum to {sum_y:.4g}, not 1: dL/dA · J matches the general "
-            f"a·Σy − y (largest difference {err_general:.2e}), not a − y (largest difference "
-            f"{err_simple:.2e}).",
-            icon=":material/balance:",
-        )
+    if view.verdict == "underflow":
+        st.warning(view.message, icon=":material/warning:")
+    elif view.verdict == "labels_not_1":
+        st.warning(view.message, icon=":material/balance:")
     else:
-        st.caption(
-            f"The labels sum to 1, so dL/dA · J equals a − y (largest difference {err_simple:.2e})."
-            " Where a is tiny, −y/a is huge and J cancels it; a − y never forms it."
-        )
+        st.caption(view.message)
 
 
 # -- costs -----------------------------------------------------------------------------
