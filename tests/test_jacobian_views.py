@@ -94,5 +94,4 @@ def test_extra_bytes_counts_and_cost_table_shape():
     g = np.random.default_rng(3).normal(size=a.shape)
     table = backward_costs.cost_table(a, g, repeats=1)
     assert [r["method"] for r in table] == ["loop", "batched", "vjp"]
-    assert all(r["seconds"] > 0 for r in table)
     assert "on 100 of 150 classes" in table[0]["note"]

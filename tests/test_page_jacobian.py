@@ -247,7 +247,6 @@ def test_cost_table_counts_the_batched_jacobian(at):
         2 * 3 * 3 * 8 / 1024,
         2 * 3 * 8 / 1024,
     ]
-    assert (costs["ms per call (best of 3)"] > 0).all()
 
 
 def test_large_batches_lump_and_stay_exact():

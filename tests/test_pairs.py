@@ -20,6 +20,21 @@ GOLD_LOSS = {
 }
 
 
+def _softmax_mse_grad(z, y):
+    a = special.softmax(z, axis=-1)
+    g = 2 * (a - y)
+    return a * (g - (a * g).sum(-1, keepdims=True))  # g · J, J = diag(a) − a aᵀ
+
+
+GOLD_GRAD = {
+    "softmax_ce": lambda z, y: special.softmax(z, axis=-1) * y.sum(-1, keepdims=True) - y,
+    "sigmoid_bce": lambda z, y: special.expit(z) - y,
+    "softmax_mse": _softmax_mse_grad,
+    "sigmoid_mse": lambda z, y: 2 * (special.expit(z) - y) * special.expit(z) * special.expit(-z),
+    "sigmoid_pos_ce": lambda z, y: -y * special.expit(-z),
+}
+
+
 def test_the_five_pairs_in_order():
     assert list(PAIRS) == list(GOLD_LOSS)
 
@@ -53,7 +68,7 @@ def test_reductions(key):
     rows = GOLD_LOSS[key](z, y)
     np.testing.assert_allclose(pair_loss(key, z, y), rows.mean(), rtol=1e-12)
     np.testing.assert_allclose(pair_loss(key, z, y, "sum"), rows.sum(), rtol=1e-12)
-    np.testing.assert_allclose(pair_grad(key, z, y), PAIRS[key].row_grad(z, y) / 4, rtol=1e-14)
+    np.testing.assert_allclose(pair_grad(key, z, y), GOLD_GRAD[key](z, y) / 4, rtol=1e-12)
 
 
 def test_unknown_pair_is_refused():
@@ -124,23 +139,3 @@ def test_targets_of_the_wrong_shape_name_y():
         pair_grad("sigmoid_bce", np.zeros((2, 3)), np.zeros(4))
     with pytest.raises(ValueError, match="reduction"):
         pair_loss("sigmoid_bce", np.zeros((2, 3)), np.zeros((2, 3)), "avg")
-
-
-def test_pair_losses_agree_with_the_losses_module():
-    import softmax_lab as sl
-
-    rng = np.random.default_rng(16)
-    z, y = rng.normal(size=(5, 4)), rng.uniform(size=(5, 4))
-    np.testing.assert_allclose(pair_loss("softmax_ce", z, y), sl.cross_entropy(z, y), rtol=1e-13)
-    np.testing.assert_allclose(
-        pair_grad("softmax_ce", z, y), sl.cross_entropy_grad(z, y), rtol=1e-13
-    )
-    # the pair sums over the C = 4 classes per row; PyTorch's mean is over all N·C elements
-    np.testing.assert_allclose(
-        pair_loss("sigmoid_bce", z, y), 4 * sl.binary_cross_entropy_with_logits(z, y), rtol=1e-13
-    )
-    np.testing.assert_allclose(
-        pair_grad("sigmoid_bce", z, y, "sum"),
-        sl.binary_cross_entropy_with_logits_grad(z, y, "sum"),
-        rtol=1e-13,
-    )
