@@ -142,3 +142,30 @@ def test_quick_temperature_buttons_set_the_sidebar_temperature(at, t):
     z = from_preset(DEFAULT_PRESET).logits[0]
     mine = trace(figure(at, "mappings"), "softmax(z / T)")["y"]
     np.testing.assert_allclose(decode_array(mine), special.softmax(z / t), rtol=1e-12)
+
+
+def test_large_display_from_the_link_enlarges_every_chart_and_stays_in_the_link():
+    from tests.page_harness import plotly_figures
+
+    small = run_page("jacobian")
+    big = run_page("jacobian", query={"large": "1"})
+    assert not big.exception
+    assert big.sidebar.toggle(key="large_display").value is True
+    assert big.query_params["large"] == "1"
+    figs, base = plotly_figures(big), plotly_figures(small)
+    assert figs and len(figs) == len(base)
+    for fig, ref in zip(figs, base, strict=True):
+        assert fig["layout"]["font"]["size"] >= 18
+        for a in fig["layout"].get("annotations", []):
+            assert a.get("font", {}).get("size", 18) >= 18
+        assert fig["layout"]["height"] > ref["layout"].get("height", 0)
+    big.sidebar.toggle(key="large_display").set_value(False).run()
+    assert "large" not in big.query_params
+    assert plotly_figures(big)[0]["layout"]["font"]["size"] < 18
+
+
+@pytest.mark.parametrize("value", ["0", "yes", "<b>1</b>", "1" * 500])
+def test_a_large_param_other_than_1_is_off(value):
+    at = run_page("probabilities", query={"large": value})
+    assert not at.exception
+    assert at.sidebar.toggle(key="large_display").value is False

@@ -64,3 +64,56 @@ def plain(text):
 def plain_all(names):
     """``plain`` for every name in a sequence; returns a list."""
     return [plain(n) for n in names]
+
+
+# -- large display (a projector at the back of a room) ---------------------------------
+LARGE_FONT = 18  # px: every chart text at least this size
+LARGE_TITLE = 22
+LARGE_HEIGHT = 1.35  # figures grow by this factor; heatmaps by LARGE_HEATMAP
+LARGE_HEATMAP = 1.6
+_DEFAULT_HEIGHT = 450  # Plotly's default when a figure sets none
+
+
+def _at_least(font, size):
+    font = dict(font or {})
+    font["size"] = max(size, font.get("size") or 0)
+    return font
+
+
+def large(spec):
+    """A figure's JSON (``fig.to_plotly_json()``) for a large display, changed in place and
+    returned: every font at least 18 px (titles 22 px) and the figure taller, heatmaps
+    most (their cells grow with the height; a colour scale stays readable).
+
+    Examples
+    --------
+    >>> spec = {"data": [{"type": "heatmap"}], "layout": {"font": {"size": 12}, "height": 300,
+    ...         "annotations": [{"text": "a", "font": {"size": 10}}]}}
+    >>> out = large(spec)["layout"]
+    >>> out["font"]["size"], out["annotations"][0]["font"]["size"], out["height"]
+    (18, 18, 480)
+    """
+    layout = spec.setdefault("layout", {})
+    layout["font"] = _at_least(layout.get("font"), LARGE_FONT)
+    title = layout.get("title")
+    if isinstance(title, dict):
+        title["font"] = _at_least(title.get("font"), LARGE_TITLE)
+    elif title:
+        layout["title"] = {"text": title, "font": {"size": LARGE_TITLE}}
+    for annotation in layout.get("annotations") or ():
+        annotation["font"] = _at_least(annotation.get("font"), LARGE_FONT)
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            if "tickfont" in axis:
+                axis["tickfont"] = _at_least(axis["tickfont"], LARGE_FONT)
+            if isinstance(axis.get("title"), dict) and "font" in axis["title"]:
+                axis["title"]["font"] = _at_least(axis["title"]["font"], LARGE_FONT)
+    if "legend" in layout and "font" in layout["legend"]:
+        layout["legend"]["font"] = _at_least(layout["legend"]["font"], LARGE_FONT)
+    heatmap = any(t.get("type") == "heatmap" for t in spec.get("data") or ())
+    factor = LARGE_HEATMAP if heatmap else LARGE_HEIGHT
+    layout["height"] = round((layout.get("height") or _DEFAULT_HEIGHT) * factor)
+    for trace in spec.get("data") or ():
+        if "textfont" in trace:
+            trace["textfont"] = _at_least(trace["textfont"], LARGE_FONT)
+    return spec

@@ -21,6 +21,7 @@ import plotly.io as pio
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from softmax_lab.figures import style
 from softmax_lab.figures.style import TEMPLATE
 from softmax_lab.ui import chart_assets
 
@@ -54,10 +55,16 @@ def _component():
     return _mount
 
 
-def spec_json(fig) -> str:
-    """``fig`` as the JSON the component draws, with the lab's template (``TEMPLATE``)."""
+LARGE_KEY = "large_display"  # session state: the sidebar's large-display toggle (``?large=1``)
+
+
+def spec_json(fig, large: bool = False) -> str:
+    """``fig`` as the JSON the component draws, with the lab's template (``TEMPLATE``);
+    ``large``: fonts of at least 18 px and taller charts (``style.large``)."""
     spec = fig.to_plotly_json()
     spec["layout"]["template"] = _TEMPLATE
+    if large:
+        style.large(spec)
     return pio.to_json(spec, validate=False)
 
 
@@ -76,4 +83,4 @@ def show(fig, *, key: str, where=None) -> None:
         except StreamlitAPIException:  # no asset folder: the package is not installed
             st.error(NOT_INSTALLED, icon=":material/error:")
             return
-        mount(data=spec_json(fig), key=KEY_PREFIX + key)
+        mount(data=spec_json(fig, st.session_state.get(LARGE_KEY, False)), key=KEY_PREFIX + key)

@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from softmax_lab.presets import MAX_GENERATED_CLASSES, MAX_ROWS, PRESETS
-from softmax_lab.ui import lesson_bar, sections, state
+from softmax_lab.ui import charts, lesson_bar, sections, share, state
 from softmax_lab.workspace import TEMPERATURES, from_generator, from_preset
 
 
@@ -56,7 +56,22 @@ def render(page=None) -> None:
             ws = replace(ws, temperature=temperature)
             state.set_workspace(ws)
         st.caption(caption(ws))
+        _large_display()
     lesson_bar.render(path)
+
+
+def _large_display() -> None:
+    """The projector toggle: chart fonts of at least 18 px and taller charts. It is in the
+    link as ``large=1``; a link's value is read on the session's first run."""
+    if charts.LARGE_KEY not in st.session_state:
+        st.session_state[charts.LARGE_KEY] = st.query_params.get("large") == "1"
+    on = st.toggle(
+        "Large display (projector)",
+        key=charts.LARGE_KEY,
+        help="Chart text of at least 18 px and taller charts and heatmaps, for the back "
+        "of a lecture room. Kept in the link as large=1.",
+    )
+    share.keep_in_url(large="1" if on else None)
 
 
 def caption(ws) -> str:
