@@ -277,3 +277,23 @@ def test_long_histories_are_drawn_thinned_to_every_kth_row_and_the_last():
         np.testing.assert_array_equal(mine, ref)
         gaps = np.diff(rows)
         assert np.all(gaps[:-1] == gaps[0]) and 0 < gaps[-1] <= gaps[0]  # every k-th row
+
+
+def test_what_happens_later_trains_the_budget_and_reads_it_from_the_history():
+    from softmax_lab.datasets import make_dataset, train_test_split
+    from softmax_lab.trainer import Trainer
+
+    at = run_page("training", query={"tr_max_steps": "12000"})
+    at.session_state["tr_later"] = True
+    at.run()
+    assert not at.exception
+    # Independently: run B alone with a bare Trainer, and find when it reaches A's 100%.
+    split = train_test_split(*make_dataset("blobs", 300, 3, 0.2, 0), 0.25, 0)
+    b = Trainer(RunSettings(max_steps=12000).config("B"), *split, 3)
+    b.step(12000)
+    h = b.history_arrays()
+    reached = int(h["step"][np.flatnonzero(h["train_acc"] >= 1 - 0.005)[0]])
+    text = " ".join(m.value for m in at.markdown)
+    assert f"then reached 100% at step {reached:,}." in text
+    assert reached > 5000  # the stall is long: MSE catches up only thousands of steps later
+    assert _run(at).steps == 0  # the forecast leaves the live run alone

@@ -41,3 +41,16 @@ def test_hostile_query_parameters_show_a_message_not_markup(browser, server, pag
     warning = page.locator("[data-testid='stAlert']").first.inner_text()
     assert "could not be read" in warning
     assert page.locator("[data-testid='stAlert'] img").count() == 0
+
+
+def test_hostile_tab_and_training_parameters_show_a_message_not_markup(browser, server, page):
+    dialogs = _watch(page)
+    bad = quote("<img src=x onerror=window.__pwned=5>", safe="")
+    for url in (f"/jacobian?tab={bad}", f"/training?tr_kind={bad}&tr_at={bad}"):
+        open_page(page, server.url + url)
+        assert exceptions(page) == []
+        assert dialogs == []
+        assert untouched(page)
+        warnings = page.locator("[data-testid='stAlert']").all_inner_texts()
+        assert any("does not have" in w or "could not be read" in w for w in warnings), warnings
+        assert page.locator("[data-testid='stAlert'] img").count() == 0
