@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import softmax_lab as sl
 from softmax_lab import precision
 from softmax_lab.figures.formulas import softmax_formula
 from softmax_lab.figures.probabilities import mappings_figure, naive_vs_stable_figure
 from softmax_lab.presets import PRESETS
+from softmax_lab.probabilities_view import probabilities_view
 from softmax_lab.ui import charts, editors, sections, share, state
 from softmax_lab.ui.frame import require_frame
 from softmax_lab.ui.text import md
@@ -31,20 +31,8 @@ row = editors.row_picker(ws)
 
 # -- compute ---------------------------------------------------------------------------
 T, z, y = ws.temperature, ws.logits, ws.labels
-a = sl.softmax(z, temperature=T)
-entropy = sl.entropy(z, temperature=T)
-ce_rows = sl.cross_entropy(z / T, y, reduction="none")
-linear = sl.linear_normalise(z)
-mappings = {
-    "softmax(z / T)": a[row],
-    "linear z / Σz": linear[row],
-    (
-        "hardmax (argmax; ties split evenly)"
-        if np.count_nonzero(z[row] == z[row].max()) > 1
-        else "hardmax (argmax one-hot)"
-    ): sl.hardmax(z[row]),
-    "independent sigmoids σ(z / T)": sl.sigmoid(z[row] / T),
-}
+pv = probabilities_view(z, y, T, row)
+a, entropy, ce_rows, mappings = pv.a, pv.entropy, pv.ce_rows, pv.mappings
 table = pd.DataFrame(
     {name: values for name, values in mappings.items()}, index=list(ws.class_names)
 )
@@ -98,19 +86,16 @@ if ws.preset in PRESETS:
     st.info(PRESETS[ws.preset].note, icon=":material/menu_book:")
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Entropy (nats)", f"{entropy[row]:.4f}", help="Maximum is log C, the uniform case.")
-m2.metric("Maximum log C", f"{np.log(ws.n_classes):.4f}")
+m2.metric("Maximum log C", f"{pv.log_c:.4f}")
 m3.metric("Top probability", f"{a[row].max():.4f}")
 m4.metric(
     "Cross-entropy, this row",
     f"{ce_rows[row]:.4f}",
-    help=f"Mean over the N = {ws.n_rows} rows: {ce_rows.mean():.4f}",
+    help=f"Mean over the N = {ws.n_rows} rows: {pv.ce_mean:.4f}",
 )
-st.caption(f"Mean cross-entropy over N = {ws.n_rows} rows: **{ce_rows.mean():.6g}**")
-if np.isnan(linear[row]).all():
-    st.caption(
-        "Linear normalisation z/Σz is a distribution only when every z ≥ 0 and Σz > 0; "
-        "this row has a negative entry or a zero sum, so it is undefined."
-    )
+st.caption(f"Mean cross-entropy over N = {ws.n_rows} rows: **{pv.ce_mean:.6g}**")
+if pv.linear_note:
+    st.caption(pv.linear_note)
 st.latex(softmax_formula(z[row], T, int(a[row].argmax()), ws.class_names[int(a[row].argmax())]))
 
 numbers, numbers_open = sections.lazy_expander(
