@@ -53,10 +53,20 @@ def per_class_section():
         f"({ws.label_mode}) y = {md(np.round(y[shown], 4).tolist(), 200)}"
         + (f" (the {len(shown)} classes shown)." if len(shown) < ws.n_classes else ".")
     )
-    charts.show(
-        gradient_bars([names[i] for i in shown], {TITLES[k]: g[shown] for k, g in grads.items()}),
-        key="grad_bars",
+    st.session_state.setdefault("grad_pairs_shown", list(PAIRS))
+    picked = st.pills(
+        "Loss pairs in the chart",
+        list(PAIRS),
+        selection_mode="multi",
+        key="grad_pairs_shown",
+        format_func=TITLES.get,
+        help="Pick the pairs to compare, e.g. softmax + CE next to sigmoid + BCE alone.",
     )
+    bars = {TITLES[k]: g[shown] for k, g in grads.items() if k in (picked or ())}
+    if bars:
+        charts.show(gradient_bars([names[i] for i in shown], bars), key="grad_bars")
+    else:
+        st.caption("Pick at least one loss pair to show.")
     if len(shown) < ws.n_classes:
         st.caption(
             f"C = {ws.n_classes}: the bars show the labelled classes and the largest gradients, "
@@ -238,7 +248,7 @@ VIEWS = {
     "Multi-label": multi_label_section,
     "Double softmax": double_softmax_section,
 }
-sections.keep_widgets("grad_sweep_points", "grad_sweep_low", "grad_sweep_high")
+sections.keep_widgets("grad_sweep_points", "grad_sweep_low", "grad_sweep_high", "grad_pairs_shown")
 label, tab = sections.open_section("gradients")
 with tab:
     VIEWS[label]()
