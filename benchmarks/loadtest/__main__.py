@@ -33,9 +33,9 @@ def table(rows) -> str:
     head = (
         "| replicas | students | training | interactions | p50 (s) | p95 (s) | "
         "updates/s per trainer (median / min) | server CPU (% of a core) | RSS (MiB) | "
-        "KiB/s sent | msgs/s | errors | tracebacks |"
+        "KiB/s sent (wire) | msgs/s | load generator CPU (%) | errors | tracebacks |"
     )
-    lines = [head, "|" + "---|" * 13]
+    lines = [head, "|" + "---|" * 14]
     for r in rows:
         cells = [
             str(r["replicas"]),
@@ -49,8 +49,9 @@ def table(rows) -> str:
             else "",
             _fmt(r.get("server_cpu_pct"), ".0f"),
             _fmt(r.get("server_rss_mib"), ".0f"),
-            _fmt(r["kib_per_s_to_clients"], ".0f"),
+            f"{_fmt(r['kib_per_s_to_clients'], '.0f')} ({_fmt(r['kib_per_s_on_wire'], '.0f')})",
             _fmt(r["messages_per_s"], ".0f"),
+            _fmt(r["loadgen_cpu_pct"], ".0f"),
             str(r["n_errors"]),
             str(r["n_exceptions"]),
         ]

@@ -149,10 +149,14 @@ async def level(
         tasks.append(asyncio.create_task(student(base_url, i, trains, tally, think, stop)))
     await asyncio.sleep(max(0.0, settle - time.monotonic()))
     before = sample()
+    own0 = time.process_time()
+    wire0 = sum(s.wire_in for s in tally.students)
     bytes0 = sum(s.bytes_in for s in tally.students)
     msgs0 = sum(s.messages_in for s in tally.students)
     await asyncio.sleep(max(0.0, stop - time.monotonic()))
     after = sample()
+    own1 = time.process_time()
+    wire1 = sum(s.wire_in for s in tally.students)
     bytes1 = sum(s.bytes_in for s in tally.students)
     msgs1 = sum(s.messages_in for s in tally.students)
     # Let the last interactions finish (they count only if they started in the window).
@@ -181,6 +185,8 @@ async def level(
         "updates_per_s_min": min(rates) if rates else None,
         "trainers_running": len(rates),
         "kib_per_s_to_clients": (bytes1 - bytes0) / 1024 / duration,
+        "kib_per_s_on_wire": (wire1 - wire0) / 1024 / duration,
+        "loadgen_cpu_pct": 100 * (own1 - own0) / duration,
         "messages_per_s": (msgs1 - msgs0) / duration,
         "errors": tally.errors[:10],
         "n_errors": len(tally.errors),
