@@ -237,9 +237,9 @@ def costs(n_rows, n_classes, a):
             key="jacobian_costs",
         )
         st.caption(
-            "N = 8 random rows. The loop and the batched Jacobian grow like C² (the loop is "
-            "timed up to C = 300 and scaled by C² beyond); the VJP grows like C. This is why "
-            "frameworks never form J."
+            jacobian_page_view.growth_caption(
+                backward_costs.GROWTH_CLASSES, st.session_state[_GROWTH]
+            )
         )
 
 

@@ -165,3 +165,14 @@ def test_shrink_caption_shows_the_limits_it_claims(batch):
         J = _J(special.softmax(z / T))
         assert f"{np.linalg.norm(J):.3g} at T = {T:g}" in caption, caption
     assert "all 121 temperatures" in caption  # np.logspace(-3, 3, 121)
+
+
+def test_growth_caption_reads_its_exponents_off_the_measured_times():
+    at = _open("ties", "Costs")
+    at.button(key="jacobian_growth").click().run()
+    fig = figure(at, "jacobian_costs")
+    caption = next(c.value for c in at.caption if c.value.startswith("N = 8 random rows."))
+    for trace in fig["data"]:
+        ms = decode_array(trace["y"])  # the chart's own times, in ms
+        slope = np.log(ms[-1] / ms[-2]) / np.log(1000 / 300)
+        assert f"{trace['name']} like C^{slope:.2g}" in caption, caption
