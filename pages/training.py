@@ -37,7 +37,7 @@ st.caption(
 bar = st.columns([1.3, 1, 1, 1, 1, 3], vertical_alignment="center")
 with bar[0].popover("Setup", icon=":material/tune:", use_container_width=True):
     values = tc.settings()
-    tc.csv_upload()
+tc.csv_upload()  # on the page, not in the popover: shown only for uploaded data
 run = tc.current(values)
 live = tc.live()
 # Callbacks change the run before this script reads it again: one rerun per click.

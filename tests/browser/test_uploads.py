@@ -9,8 +9,10 @@ PAYLOAD = "<img src=x onerror=window.__pwned=1>"
 
 
 def _choose_csv(page):
+    page.get_by_role("button", name="Setup").click()  # the settings are in a popover
     page.get_by_text("uploaded CSV", exact=True).click()
     settle(page)
+    page.keyboard.press("Escape")
 
 
 def test_bad_csv_files_are_refused_and_nothing_changes(browser, server, page):
