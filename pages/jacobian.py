@@ -179,6 +179,11 @@ def cross_entropy_section():
     st.markdown(
         f"For row {row + 1}, the loss L = −Σ y log a has dL/dA = −y/a, and dL/dA · J "
         "= a·Σy − y, which is a − y when the labels sum to 1."
+        + (
+            ""
+            if T == 1
+            else f" These are dL/du with u = z / {T:g}; with respect to z divide by {T:g}."
+        )
     )
     order = view.order
     st.dataframe(
