@@ -197,3 +197,25 @@ def test_a_link_with_a_tab_opens_that_tab_in_a_fresh_browser(browser, server):
         assert exceptions(page) == []
     finally:
         context.close()
+
+
+def test_copy_link_reproduces_the_view_in_a_fresh_browser(browser, server):
+    first = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = first.new_page()
+    try:
+        open_page(page, f"{server.url}/jacobian?z=1,5,2&tab=costs")
+        page.get_by_role("button", name="Copy link").click()
+        link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
+    finally:
+        first.close()
+    assert link.startswith(f"{server.url}/jacobian?")
+    second = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = second.new_page()
+    try:
+        open_page(page, link)
+        selected = page.locator("[role='tab'][aria-selected='true']").inner_text()
+        assert selected.strip() == "Costs"
+        assert "z=1%2C5%2C2" in page.url or "z=1,5,2" in page.url
+        assert exceptions(page) == []
+    finally:
+        second.close()
