@@ -12,6 +12,7 @@ the targets (p95 <= 1 s, >= 1 update/s). Writes bench-report/loadtest.json and .
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import time
@@ -81,6 +82,16 @@ def knee(rows) -> str:
     )
 
 
+def capacity(rows, target=P95_TARGET):
+    """Students at which p95 reaches ``target``, interpolated linearly between the last
+    level under it and the first over it (None if no level crossed it)."""
+    ordered = sorted((r["students"], r["p95_s"]) for r in rows if r["p95_s"] is not None)
+    for (n0, p0), (n1, p1) in itertools.pairwise(ordered):
+        if p0 <= target < p1:
+            return n0 + (n1 - n0) * (target - p0) / (p1 - p0)
+    return None
+
+
 @contextlib.contextmanager
 def served(args):
     """The URL to load and a sampler of the servers' (CPU s, RSS MiB)."""
@@ -118,7 +129,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--levels", default="10,50,100,200", help="students per level")
     ap.add_argument("--train-fraction", type=float, default=0.2)
-    ap.add_argument("--think", type=float, default=3.0, help="mean think time (s)")
+    ap.add_argument(
+        "--think", type=float, default=5.0, help="mean seconds between a student's actions"
+    )
     ap.add_argument("--duration", type=float, default=30.0, help="measured seconds")
     ap.add_argument("--ramp", type=float, default=10.0, help="seconds for all to arrive")
     ap.add_argument("--replicas", type=int, default=1)
@@ -168,10 +181,15 @@ def main(argv=None):
         f"load average {load[0]:.2f} at the end)\n\nSettings: {json.dumps(settings)}\n\n"
         f"{table(rows)}\n\nKnee: {knee(rows)}.\n"
     )
+    held = capacity(rows)
+    if held is not None:
+        md += f"p95 reaches {P95_TARGET:g} s at about {held:.0f} students (interpolated).\n"
     print("\n" + md)
     REPORT.mkdir(exist_ok=True)
     (REPORT / f"{args.name}.json").write_text(
-        json.dumps({"settings": settings, "rows": rows, "knee": knee(rows)}, indent=2)
+        json.dumps(
+            {"settings": settings, "rows": rows, "knee": knee(rows), "capacity": held}, indent=2
+        )
     )
     (REPORT / f"{args.name}.md").write_text(md)
     print(f"wrote {REPORT / args.name}.md and .json")
