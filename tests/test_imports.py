@@ -38,6 +38,10 @@ OPTIONAL = [
     "precision",
     "jacobian_views",
     "backward_costs",
+    "probabilities_view",
+    "jacobian_page_view",
+    "gradients_view",
+    "saturation_view",
 ]
 NUMERIC = CORE + [m for m in OPTIONAL if importlib.util.find_spec(f"softmax_lab.{m}") is not None]
 STDLIB = set(sys.stdlib_module_names)
