@@ -375,3 +375,30 @@ def test_tall_batches_of_short_rows_match_scipy_block_by_block(N, C, dtype):
         mine_t = sl.softmax(z, temperature=0.3)
     gold_t = special.softmax(z[1 : N // 3].astype(np.float64) / 0.3, axis=1)
     np.testing.assert_allclose(mine_t[1 : N // 3], gold_t, rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize("axis", [-1, 0, 1])
+def test_scipy_named_functions_follow_scipy_along_the_same_axis_and_on_1d_input(axis):
+    # softmax, log_softmax and logsumexp take SciPy's values and shapes for the same
+    # axis (SciPy's own default, axis=None, reduces every element: pass axis to compare)
+    rng = np.random.default_rng(31)
+    z = rng.normal(size=(4, 5)) * 3
+    np.testing.assert_allclose(sl.softmax(z, axis=axis), special.softmax(z, axis=axis), rtol=1e-13)
+    np.testing.assert_allclose(
+        sl.log_softmax(z, axis=axis), special.log_softmax(z, axis=axis), rtol=1e-13
+    )
+    mine, gold = sl.logsumexp(z, axis=axis), special.logsumexp(z, axis=axis)
+    assert mine.shape == gold.shape
+    np.testing.assert_allclose(mine, gold, rtol=1e-13)
+    v = z[0]  # 1-D input is one row, as in SciPy (and in torch with dim=-1)
+    np.testing.assert_allclose(sl.softmax(v), special.softmax(v), rtol=1e-13)
+    assert np.shape(sl.logsumexp(v)) == np.shape(special.logsumexp(v)) == ()
+    np.testing.assert_allclose(sl.logsumexp(v), special.logsumexp(v), rtol=1e-13)
+    # entropy takes logits: scipy.stats.entropy of their softmax along the same axis
+    from scipy import stats
+
+    np.testing.assert_allclose(
+        sl.entropy(z, axis=axis),
+        stats.entropy(special.softmax(z, axis=axis), axis=axis),
+        rtol=1e-12,
+    )
