@@ -69,7 +69,8 @@ def plain_all(names):
 # -- large display (a projector at the back of a room) ---------------------------------
 LARGE_FONT = 18  # px: every chart text at least this size
 LARGE_TITLE = 22
-LARGE_HEIGHT = 1.35  # figures grow by this factor; heatmaps by LARGE_HEATMAP
+LARGE_HEIGHT = 1.15  # figures grow by this factor (a bar chart stays on the first screen at
+# 1280x720 with the temperature above it); heatmaps by LARGE_HEATMAP, their cells grow most
 LARGE_HEATMAP = 1.6
 _DEFAULT_HEIGHT = 450  # Plotly's default when a figure sets none
 
