@@ -17,13 +17,19 @@ MIN_BUDGET = 0.002  # seconds of training per tick at least, however busy the se
 # benchmarks/README.md). The governor plans with it.
 TICK_OVERHEAD = 0.006
 # The share of one core (the interpreter lock is one per process) that the ticks of all
-# training sessions together may take; the rest keeps everyone's clicks quick.
+# training sessions together may take, at most and at least: the governor gives the
+# ticks what the rest of the server (everyone's clicks) leaves below TARGET_LOAD.
 TRAINING_SHARE = 0.5
+MIN_SHARE = 0.1
+TARGET_LOAD = 0.85
 # Updates come at least this often while the budget can still shrink: at least one
 # update a second for each student, with the fragment timers' jitter to spare.
 MAX_UPDATE_SECONDS = 0.8
 _TRAINING: dict[str, float] = {}
 _TRAINING_LOCK = threading.Lock()
+# This process's CPU seconds per second, smoothed, and the share the ticks were given.
+_LOAD = {"at": time.monotonic(), "cpu": time.process_time(), "rate": 0.0}
+_SHARE = {"share": TRAINING_SHARE}
 
 
 def tick(run, live, budget=None):
@@ -56,15 +62,16 @@ def _busy() -> int:
         return max(1, len(_TRAINING))
 
 
-def plan(busy: int) -> tuple[float, float]:
-    """(seconds between updates, seconds of training per update) for ``busy`` sessions.
+def plan(busy: int, share: float = TRAINING_SHARE) -> tuple[float, float]:
+    """(seconds between updates, seconds of training per update) for ``busy`` sessions
+    whose ticks together may take ``share`` of a core.
 
-    All ticks together take at most ``TRAINING_SHARE`` of a core: ``busy`` sessions
-    updating every ``interval`` seconds cost ``busy * (budget + TICK_OVERHEAD) /
-    interval``. Alone, a student gets an update every ``TICK_SECONDS`` with the full
-    ``TICK_BUDGET``. As more train, the interval grows to ``MAX_UPDATE_SECONDS`` while
-    the budget stays full; then the budget shrinks, down to ``MIN_BUDGET``, so that each
-    student still sees an update at least that often; only then does the interval grow.
+    ``busy`` sessions updating every ``interval`` seconds cost ``busy * (budget +
+    TICK_OVERHEAD) / interval``. Alone, a student gets an update every ``TICK_SECONDS``
+    with the full ``TICK_BUDGET``. As more train, the interval grows to
+    ``MAX_UPDATE_SECONDS`` while the budget stays full; then the budget shrinks, down to
+    ``MIN_BUDGET``, so that each student still sees an update that often; only then does
+    the interval grow.
 
     Examples
     --------
@@ -75,24 +82,60 @@ def plan(busy: int) -> tuple[float, float]:
     (0.8, 0.0073)
     >>> 30 * (budget + TICK_OVERHEAD) / interval <= TRAINING_SHARE + 1e-12
     True
+    >>> plan(30, share=0.1)[0] > 1  # a busy server: fewer updates, never less training
+    True
     """
     busy = max(1, busy)
-    full = busy * (TICK_BUDGET + TICK_OVERHEAD) / TRAINING_SHARE
-    least = busy * (MIN_BUDGET + TICK_OVERHEAD) / TRAINING_SHARE
+    full = busy * (TICK_BUDGET + TICK_OVERHEAD) / share
+    least = busy * (MIN_BUDGET + TICK_OVERHEAD) / share
     interval = max(TICK_SECONDS, min(full, MAX_UPDATE_SECONDS), least)
-    budget = TRAINING_SHARE * interval / busy - TICK_OVERHEAD
+    budget = share * interval / busy - TICK_OVERHEAD
     return interval, min(TICK_BUDGET, max(MIN_BUDGET, budget))
+
+
+def share_for(load: float, training: float) -> float:
+    """The share of a core the ticks get when the process uses ``load`` CPU seconds a
+    second, ``training`` of them in ticks: what the rest leaves below ``TARGET_LOAD``,
+    within [``MIN_SHARE``, ``TRAINING_SHARE``], in steps of 0.05 (so that the ticks'
+    timers are not re-armed for every wobble).
+
+    Examples
+    --------
+    >>> share_for(load=0.3, training=0.25)  # a quiet server: the whole share
+    0.5
+    >>> share_for(load=1.0, training=0.5)  # busy clicks: the ticks give way
+    0.35
+    >>> share_for(load=1.0, training=0.1)
+    0.1
+    """
+    free = TARGET_LOAD - max(0.0, load - training)
+    return min(TRAINING_SHARE, max(MIN_SHARE, round(free / 0.05) * 0.05))
+
+
+def current_share(busy: int) -> float:
+    """``share_for`` this process's recent CPU use (smoothed over about two seconds),
+    with the ticks' own part estimated from the plan they were last given."""
+    now, cpu = time.monotonic(), time.process_time()
+    with _TRAINING_LOCK:
+        elapsed = now - _LOAD["at"]
+        if elapsed >= 0.5:
+            rate = (cpu - _LOAD["cpu"]) / elapsed
+            _LOAD.update(at=now, cpu=cpu, rate=0.6 * _LOAD["rate"] + 0.4 * rate)
+            interval, budget = plan(busy, _SHARE["share"])
+            training = busy * (budget + TICK_OVERHEAD) / interval
+            _SHARE["share"] = share_for(_LOAD["rate"], training)
+        return _SHARE["share"]
 
 
 def tick_budget(busy: int) -> float:
     """Seconds of training per tick while ``busy`` sessions train (see ``plan``)."""
-    return plan(busy)[1]
+    return plan(busy, current_share(busy))[1]
 
 
 def tick_interval(running):
     """Seconds between live updates of this session, from ``plan``: 0.15 s alone, then
-    longer as more sessions train, so the ticks together stay within
-    ``TRAINING_SHARE`` of a core and the server stays responsive to everyone."""
+    longer as more sessions train or the server gets busier, so the ticks together stay
+    within their share of a core and the server stays responsive to everyone."""
     if not running:
         return None
     now = time.monotonic()
@@ -102,7 +145,7 @@ def tick_interval(running):
             if now - seen > 3.0:
                 del _TRAINING[sid]
         busy = len(_TRAINING)
-    return plan(busy)[0]
+    return plan(busy, current_share(busy))[0]
 
 
 def slow_interval(running):
