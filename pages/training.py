@@ -108,6 +108,10 @@ def live_regions():
             "class can answer yes. " + " ".join(pos_ce_story(run))
         )
     show_curves(run, live, "curves_slow", SLOW_PANELS)
+    st.caption(
+        "top p, entropy: the mean over the training points of the largest shown probability "
+        "(solid) and of the entropy in nats (dotted); both on the full training set."
+    )
     runs, figs = run.trainers, live.figures
     # One run: regions beside its confusion matrix. Two: one column each, regions above.
     cols = st.columns([3, 2]) if len(runs) == 1 else st.columns(len(runs))

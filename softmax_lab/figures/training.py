@@ -78,7 +78,7 @@ SLOW_PANELS = (
     ("test accuracy", (("test_acc", None),)),
     ("‖gradient‖", (("grad_norm", None),)),
     (
-        "saturation: top p (solid), entropy (dotted)",
+        "top p, entropy",
         (("mean_top_prob", None), ("mean_entropy", "dot")),
     ),
 )
@@ -102,7 +102,8 @@ def panel_layout(labels, panels=CURVE_PANELS):
     out = []
     for title, metrics in panels:
         if title == LOSS and len(labels) > 1:
-            out += [(f"loss of {plain(label)}", metrics, [label]) for label in labels]
+            # "loss of A": the run's full label is in the legend; a short title fits a phone.
+            out += [(f"loss of {plain(label.split(':')[0])}", metrics, [label]) for label in labels]
         else:
             out.append((title, metrics, labels))
     return out

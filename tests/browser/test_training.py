@@ -174,6 +174,16 @@ def test_on_a_phone_the_panels_stack(browser, server):
         boxes = [page.locator(CHART).nth(i).bounding_box() for i in (2, 3)]  # regions A, B
         assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1  # B below A
         assert all(b["x"] + b["width"] <= 390 + 1 for b in boxes)
+        # No two panel titles of a chart overlap.
+        overlaps = page.evaluate(
+            f"""() => {PLOTS_JS}.map(c => {{
+                const r = [...c.querySelectorAll('g.annotation')].map(
+                    a => a.getBoundingClientRect());
+                return r.some((a, i) => r.some((b, j) => i < j && a.width && b.width &&
+                    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom));
+            }})"""
+        )
+        assert not any(overlaps), overlaps
         screenshot(page, "training-phone")
     finally:
         context.close()
