@@ -107,7 +107,7 @@ def test_formulas_name_u_not_z():
 
 
 # -- Whole batch --------------------------------------------------------------------------
-@pytest.mark.parametrize("batch", ["multi_hot", "soft_unnormalised", "cold", "huge"])
+@pytest.mark.parametrize("batch", list(BATCHES))
 def test_whole_batch_heatmap_is_titled_with_what_it_plots(batch):
     at = _open(batch, "Whole batch")
     b = BATCHES[batch]
@@ -129,7 +129,7 @@ def test_whole_batch_heatmap_is_titled_with_what_it_plots(batch):
 
 
 # -- Sweep one logit ----------------------------------------------------------------------
-@pytest.mark.parametrize("batch", ["ties", "multi_hot", "cold"])
+@pytest.mark.parametrize("batch", list(BATCHES))
 def test_sweep_gradient_panel_is_dL_du_k(batch):
     at = _open(batch, "Sweep one logit")
     u, y = _row(batch)
@@ -147,7 +147,7 @@ def test_sweep_gradient_panel_is_dL_du_k(batch):
 
 
 # -- Positive-only CE -----------------------------------------------------------------------
-@pytest.mark.parametrize("batch", ["multi_hot", "ties"])
+@pytest.mark.parametrize("batch", list(BATCHES))
 def test_positive_only_caption_number_is_the_descent_result(batch):
     at = _open(batch, "Positive-only CE")
     b = BATCHES[batch]
@@ -177,7 +177,7 @@ def test_multi_label_metrics_are_the_closed_forms():
 
 
 # -- Double softmax -----------------------------------------------------------------------
-@pytest.mark.parametrize("batch", ["huge", "ties", "hot"])
+@pytest.mark.parametrize("batch", list(BATCHES))
 def test_double_softmax_metrics_against_scipy(batch):
     at = _open(batch, "Double softmax")
     u, y = _row(batch)
@@ -209,3 +209,11 @@ def test_positive_only_direct_descent_leaves_the_negatives_where_they_were():
     at = _open("multi_hot", "Positive-only CE")
     caption = next(c.value for c in at.caption if "positive" in c.value or "negative" in c.value)
     assert "no negative moved by more than 0." in caption  # the gradient is exactly 0 there
+
+
+@pytest.mark.parametrize("batch", ["ties", "soft_unnormalised"])
+def test_multi_label_without_a_multi_hot_row_uses_the_example_and_says_so(batch):
+    at = _open(batch, "Multi-label")
+    assert any("the example uses y = [1, 1, 0, 0]" in c.value for c in at.caption)
+    metrics = {x.label: x.value for x in at.metric}
+    assert metrics["softmax + CE: minimum loss"] == f"{2 * np.log(2):.4f}"  # 2 log 2

@@ -42,7 +42,7 @@ def _props(at):
 
 
 # -- The Jacobian ---------------------------------------------------------------------------
-@pytest.mark.parametrize("batch", ["ties", "huge", "cold", "hot", "underflow", "confident"])
+@pytest.mark.parametrize("batch", list(ALL))
 def test_heatmap_properties_and_rank(batch):
     at = _open(batch, "The Jacobian")
     T = ALL[batch]["T"]
@@ -88,7 +88,7 @@ def test_confident_row_explains_why_the_numerical_rank_is_lower():
 
 
 # -- J shrinks ------------------------------------------------------------------------------
-@pytest.mark.parametrize("batch", ["ties", "cold", "hot", "underflow"])
+@pytest.mark.parametrize("batch", list(BATCHES))
 def test_shrink_caption_numbers(batch):
     at = _open(batch, "J shrinks")
     a = _a(batch)[0]
@@ -100,7 +100,7 @@ def test_shrink_caption_numbers(batch):
 
 
 # -- Backward pass --------------------------------------------------------------------------
-@pytest.mark.parametrize("batch", ["hot", "cold", "multi_hot", "huge"])
+@pytest.mark.parametrize("batch", list(BATCHES))
 def test_backward_pass_is_labelled_dL_du_and_dL_dz_is_it_over_T(batch):
     at = _open(batch, "Backward pass", jacobian_upstream_source="random")
     T = ALL[batch]["T"]
@@ -128,7 +128,7 @@ def test_writeup_gap_is_the_printed_js_error():
 
 
 # -- With cross-entropy ----------------------------------------------------------------------
-@pytest.mark.parametrize("batch", ["soft_unnormalised", "multi_hot", "underflow", "ties"])
+@pytest.mark.parametrize("batch", list(BATCHES))
 def test_composition_table_and_verdict(batch):
     at = _open(batch, "With cross-entropy")
     a, y = _a(batch)[0], targets(ALL[batch])[0]
@@ -176,3 +176,10 @@ def test_growth_caption_reads_its_exponents_off_the_measured_times():
         ms = decode_array(trace["y"])  # the chart's own times, in ms
         slope = np.log(ms[-1] / ms[-2]) / np.log(1000 / 300)
         assert f"{trace['name']} like C^{slope:.2g}" in caption, caption
+
+
+@pytest.mark.parametrize("batch", ["ties", "hot"])
+def test_writeup_tab_elsewhere_says_what_it_needs(batch):
+    at = _open(batch, "The writeup's example")
+    assert any("needs its 2 × 3 batch at T = 1" in i.value for i in at.info)
+    assert not any("off by up to" in m.value for m in at.markdown)

@@ -119,7 +119,7 @@ def test_attention_caption_top_weights(d, n):
     assert f"√d ≈ {np.sqrt(d):.1f} (this draw: standard deviation {np.std(K @ q):.2f})" in caption
 
 
-@pytest.mark.parametrize("batch", ["ties", "huge", "underflow"])
+@pytest.mark.parametrize("batch", list(BATCHES))
 def test_temperature_caption_gives_both_ends_beside_the_limits(batch):
     at = _open(batch, "Temperature")
     z, _ = _row(batch)
