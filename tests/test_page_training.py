@@ -297,3 +297,16 @@ def test_what_happens_later_trains_the_budget_and_reads_it_from_the_history():
     assert f"then reached 100% at step {reached:,}." in text
     assert reached > 5000  # the stall is long: MSE catches up only thousands of steps later
     assert _run(at).steps == 0  # the forecast leaves the live run alone
+
+
+def test_coming_back_to_the_runs_own_link_keeps_the_run_without_a_replay():
+    at = run_page("training")
+    _button(at, "Step").click().run()
+    run = _run(at)
+    link = _query(at)
+    at.switch_page("pages/probabilities.py").run()  # Streamlit clears the URL on a page change
+    for key, value in link.items():  # Back: the browser restores the Training link
+        at.query_params[key] = value
+    at.switch_page("pages/training.py").run()
+    assert not at.exception
+    assert _run(at) is run  # the same object: nothing was rebuilt

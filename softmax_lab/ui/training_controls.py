@@ -77,6 +77,13 @@ def apply_link() -> None:
         return
     settings, step, schedule = parsed
     st.session_state[PENDING] = {RUN_PREFIX + k: v for k, v in asdict(settings).items()}
+    existing = st.session_state.get(RUN)
+    if (
+        existing is not None
+        and existing.replayable
+        and (existing.settings, existing.steps, existing.schedule) == (settings, step, schedule)
+    ):
+        return  # the link is this session's own run (Back to this page): keep it
     st.session_state.pop(RUN, None)
     st.session_state[LIVE] = LiveView()
     if settings.source != "generated":
