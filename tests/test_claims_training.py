@@ -32,9 +32,10 @@ def test_the_stated_losses_and_step_are_those_of_the_runs_weights():
     assert not at.exception
     run = at.session_state[tc.RUN]
     caption = next(c.value for c in at.caption if "recorded at step" in c.value)
-    shown = dict(re.findall(r"(\w+): loss ([0-9.e+-]+) \(recorded at step 10\)", caption))
-    assert len(shown) == len(run.trainers) == 2, caption
+    found = re.findall(r"(\w+): loss (\S+) \(recorded at step ([\d,]+)\)", caption)
+    shown = {name: float(loss) for name, loss, step in found if int(step.replace(",", "")) == 10}
+    assert run.steps == 10 and len(shown) == len(run.trainers) == 2, caption
     for label, trainer in run.trainers.items():
         gold = _gold_loss(trainer)
-        np.testing.assert_allclose(float(shown[label.split(":")[0]]), gold, rtol=1e-8)
+        np.testing.assert_allclose(shown[label.split(":")[0]], gold, rtol=1e-8)
     assert any("now at step 10." in m.value for m in at.markdown)
