@@ -82,7 +82,7 @@ def plan(busy: int, share: float = TRAINING_SHARE) -> tuple[float, float]:
     (0.8, 0.0073)
     >>> 30 * (budget + TICK_OVERHEAD) / interval <= TRAINING_SHARE + 1e-12
     True
-    >>> plan(30, share=0.1)[0] > 1  # a busy server: fewer updates, never less training
+    >>> plan(30, share=0.1)[0] > 1  # a smaller share: fewer updates of MIN_BUDGET
     True
     """
     busy = max(1, busy)
@@ -121,21 +121,28 @@ def current_share(busy: int) -> float:
         if elapsed >= 0.5:
             rate = (cpu - _LOAD["cpu"]) / elapsed
             _LOAD.update(at=now, cpu=cpu, rate=0.6 * _LOAD["rate"] + 0.4 * rate)
-            interval, budget = plan(busy, _SHARE["share"])
+            interval = plan(busy)[0]
+            budget = _budget(busy, _SHARE["share"], interval)
             training = busy * (budget + TICK_OVERHEAD) / interval
             _SHARE["share"] = share_for(_LOAD["rate"], training)
         return _SHARE["share"]
 
 
 def tick_budget(busy: int) -> float:
-    """Seconds of training per tick while ``busy`` sessions train (see ``plan``)."""
-    return plan(busy, current_share(busy))[1]
+    """Seconds of training per tick while ``busy`` sessions train: ``plan``'s interval
+    at the full share (so the timers stay put), the budget that fits the share the
+    ticks have now."""
+    return _budget(busy, current_share(busy), plan(busy)[0])
+
+
+def _budget(busy: int, share: float, interval: float) -> float:
+    return min(TICK_BUDGET, max(MIN_BUDGET, share * interval / max(1, busy) - TICK_OVERHEAD))
 
 
 def tick_interval(running):
     """Seconds between live updates of this session, from ``plan``: 0.15 s alone, then
-    longer as more sessions train or the server gets busier, so the ticks together stay
-    within their share of a core and the server stays responsive to everyone."""
+    longer as more sessions train, so the ticks together stay within their share of a
+    core and the server stays responsive to everyone."""
     if not running:
         return None
     now = time.monotonic()
@@ -145,7 +152,9 @@ def tick_interval(running):
             if now - seen > 3.0:
                 del _TRAINING[sid]
         busy = len(_TRAINING)
-    return plan(busy, current_share(busy))[0]
+    # The interval depends on how many train, not on the share: a new interval re-arms
+    # every trainer's timer with a full rerun, which a busy server can least afford.
+    return plan(busy)[0]
 
 
 def slow_interval(running):
