@@ -14,7 +14,7 @@ from softmax_lab.figures.training import (
     refresh_curves,
     refresh_decision,
 )
-from softmax_lab.training_run import TrainingRun, pos_ce_story, story
+from softmax_lab.training_run import TrainingRun, loss_line, pos_ce_story, story
 from softmax_lab.ui import charts, sections, share
 from softmax_lab.ui import training_controls as tc
 from softmax_lab.ui import training_ticks as ticks
@@ -90,13 +90,7 @@ def live_regions():
     if live.running:
         tc.publish_progress()  # the link follows the run, so a refresh comes back here
     # The last recorded loss of each run, in full: the same link replays to the same.
-    st.caption(
-        " · ".join(
-            f"{label.split(':')[0]}: loss {t.history_arrays()['loss'][-1]:.9g} "
-            f"(recorded at step {int(t.history_arrays()['step'][-1]):,})"
-            for label, t in run.trainers.items()
-        )
-    )
+    st.caption(loss_line(run))
     for line in story(run):
         st.markdown(line)
     if any(t.config.pair == "sigmoid_pos_ce" for t in run.trainers.values()):

@@ -487,3 +487,22 @@ def pos_ce_story(run):
             f"of the wrong classes {wrong:.3f}."
         )
     return lines
+
+
+def loss_line(run):
+    """Each run's last recorded loss in full (9 significant digits) and its step: a
+    fingerprint of the weights that a replay of the same link reproduces exactly.
+
+    Examples
+    --------
+    >>> loss_line(TrainingRun(RunSettings(compare=False)))
+    'A: loss 6.93808791 (recorded at step 0)'
+    """
+    parts = []
+    for label, trainer in run.trainers.items():
+        h = trainer.history_arrays()
+        parts.append(
+            f"{label.split(':')[0]}: loss {h['loss'][-1]:.9g} "
+            f"(recorded at step {int(h['step'][-1]):,})"
+        )
+    return " · ".join(parts)
