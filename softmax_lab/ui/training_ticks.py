@@ -158,8 +158,10 @@ def tick_interval(running):
 
 
 def slow_interval(running):
-    """Seconds between redraws of the slowly changing views: the regions, the confusion."""
-    return max(SLOW_SECONDS, 4 * tick_interval(running)) if running else None
+    """Seconds between redraws of the slowly changing views (the regions, the confusion):
+    ``SLOW_SECONDS``, or eight live updates when many train (each redraw computes the
+    decision regions of every run and sends several figures)."""
+    return max(SLOW_SECONDS, 8 * tick_interval(running)) if running else None
 
 
 def interval_drifted(live):
