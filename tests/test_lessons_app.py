@@ -16,7 +16,8 @@ TITLES = {path: title for _, title, path, _ in PAGES}
 def _follow(at):
     """Stay on the page the script switched to, as the browser does (AppTest would
     otherwise run its own page again on the next interaction)."""
-    active = at.session_state[lesson_bar.ACTIVE] if lesson_bar.ACTIVE in at.session_state else None
+    state = at.session_state  # AppTest's proxy has no .get()
+    active = state[lesson_bar.ACTIVE] if lesson_bar.ACTIVE in state else None  # noqa: SIM401
     if active:
         page = STORY.steps[active["step"] - 1].page
         at.switch_page(f"pages/{page}.py")
@@ -188,3 +189,16 @@ def test_a_page_away_from_the_step_shows_a_way_back(at):
     next(b for b in at.button if b.key == "lesson_back").click().run()
     _follow(at).run()
     assert _title(at) == "Probabilities"
+
+
+def test_the_training_step_sets_up_both_runs():
+    at = _start(run_page("lesson"), 9)
+    _guess(at, 50.0)
+    assert _title(at) == "Training"
+    step = STORY.steps[8]
+    assert step.settings["train_pair"] == at.session_state["tr_pair"] == "softmax_mse"
+    assert at.session_state["tr_init"] == at.session_state["tr_init_b"] == 10.0
+    assert at.session_state["tr_compare"] is True
+    assert at.session_state["tr_pair_b"] == "softmax_ce"
+    assert at.query_params["tr_pair"] == "softmax_mse"
+    assert at.query_params["step"] == "9"
