@@ -288,7 +288,8 @@ def _read_only_summary(ws) -> None:
                 "mean z": ws.logits.mean(1),
                 "max z": ws.logits.max(1),
                 "top-5 classes": [", ".join(ws.class_names[k] for k in row) for row in top],
-            }
+            },
+            index=_row_index(ws),
         ),
         width="stretch",
     )
