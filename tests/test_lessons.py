@@ -316,3 +316,17 @@ def test_importing_lessons_loads_no_ui_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_the_numbers_the_story_quotes_are_what_the_lab_computes():
+    """Prompts and questions are lecturer text; the few numbers the shipped one quotes
+    are checked here so they cannot drift from the batch."""
+    (grad,) = _steps("ce_grad")
+    k = grad.workspace.class_names.index(grad.question.params["class"])
+    a_minus_y = gold_softmax_row(grad)[k] - grad.workspace.labels[0, k]
+    assert f"about −{abs(a_minus_y):.3f}" in grad.question.text
+    (att,) = _steps("attention_top_weight")
+    assert f"√d ≈ {math.sqrt(att.question.params['d']):.1f}" in att.prompt
+    first = STORY.steps[0]
+    z = first.workspace.logits[0]
+    assert "3/4" in first.prompt and z[1] / z.sum() == 0.75  # "plain averaging gives 3/4"
