@@ -254,6 +254,7 @@ class Student:
             self.closed.set()
             if self._finished is not None and not self._finished.done():
                 self._finished.set_exception(StudentError("the connection closed mid-run"))
+                self._finished.exception()  # a waiter still gets it; nobody else logs it
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
