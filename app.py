@@ -16,4 +16,3 @@ with frame.running():
     page.run()
     share.copy_link_button(st.sidebar)
     share.write_to_url()
-    frame.freeze_long_lived_objects()

@@ -10,9 +10,10 @@ from tests.browser.harness import CHROMIUM_ARGS, Server, chromium_path, open_pag
 
 SLIDER = "[data-testid='stSlider'] input[type='range']"
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-# Every change to the page (text, elements, a chart's SVG inside its frame) stamps the
-# time; a round trip ends at the last change before the page has been quiet for QUIET_MS.
-# The charts draw in same-origin frames (softmax_lab.ui.charts), each watched as well.
+# Every change to the page (text, elements, a chart's SVG) stamps the time; a round trip
+# ends at the last change before the page has been quiet for QUIET_MS. The charts draw in
+# the page (softmax_lab.ui.charts); same-origin frames are watched as well, so that an
+# older version, whose charts drew in frames, is timed alike (benchmarks.side_by_side).
 WATCH = """() => {
     window.__lastChange = performance.now();
     if (window.__watch) return;
@@ -57,15 +58,18 @@ def _round_trip(page, slider, key, expect_text, timeout=30_000):
     return (page.evaluate("() => window.__lastChange") - t0) / 1e3
 
 
-# Streamlit's default runs gc.collect(2) after every script run; the lab freezes its
-# long-lived objects so that collection is short (softmax_lab.ui.frame). The floor keeps
-# the default; this variant, reported beside it, shows the floor without that collection.
+# Streamlit's default runs gc.collect(2) after every script run; the lab turns that off
+# (runner.postScriptGC in .streamlit/config.toml, which the floor's server reads too). The
+# floor keeps Streamlit's default, set explicitly; the variant reported beside it shows the
+# floor without that collection, as the lab runs.
+DEFAULT_GC = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}
 NO_POST_RUN_GC = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"}
 
 
 def floor_times(browser, changes=10, env=None):
-    """Round trips (s) on the bare slider page."""
-    server = Server(str(Path(__file__).with_name("floor_app.py")), env=env)
+    """Round trips (s) on the bare slider page, with Streamlit's default post-run
+    collection unless ``env`` says otherwise."""
+    server = Server(str(Path(__file__).with_name("floor_app.py")), env=env or DEFAULT_GC)
     try:
         page = browser.new_page()
         open_page(page, server.url)

@@ -1,16 +1,13 @@
 """The chart component: the figure JSON it is sent, the files Streamlit serves for it, and
 the check that keeps an unverified plotly.js off the page."""
 
-import gc
 import json
 import subprocess
 import sys
 import tomllib
-import types
 
 import numpy as np
 import plotly.graph_objects as go
-import pytest
 
 from softmax_lab.ui import chart_assets, charts, frame
 from tests.page_harness import chart_elements, decode_array, run_page
@@ -109,23 +106,14 @@ def test_an_unverified_plotly_js_draws_no_chart(monkeypatch):
     assert list(at.exception) == []
 
 
-@pytest.fixture
-def unfrozen(monkeypatch):
-    monkeypatch.setattr(frame, "_frozen_at", 0)
-    gc.unfreeze()
-    yield
-    gc.unfreeze()
+def test_the_app_leaves_the_collector_to_streamlits_setting():
+    """No process-wide ``gc.freeze`` from app code; Streamlit's post-run collection is off
+    in the app's config (``runner.postScriptGC``)."""
+    import gc
 
-
-def test_long_lived_objects_are_frozen_once_per_new_import(unfrozen, monkeypatch):
+    config = tomllib.loads((frame.ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    gc.unfreeze()
+    at = run_page("probabilities")
+    assert chart_elements(at)
     assert gc.get_freeze_count() == 0
-    frame.freeze_long_lived_objects()
-    frozen = gc.get_freeze_count()
-    assert frozen > 10_000  # Streamlit, Plotly, pandas and NumPy's modules and classes
-    made_since = [[i] for i in range(1_000)]  # a session's objects: left to the collector
-    frame.freeze_long_lived_objects()  # nothing new was imported: nothing more is frozen
-    assert gc.get_freeze_count() == frozen
-    del made_since
-    monkeypatch.setitem(sys.modules, "softmax_lab_test_new_module", types.ModuleType("new"))
-    frame.freeze_long_lived_objects()
-    assert gc.get_freeze_count() > frozen

@@ -8,9 +8,7 @@ navigation and sidebar as every later one.
 """
 
 import contextlib
-import gc
 import runpy
-import sys
 import threading
 from pathlib import Path
 
@@ -29,27 +27,6 @@ PAGES = (
     ("pages/saturation.py", "Saturation", "saturation", ":material/compress:"),
     ("pages/training.py", "Training", "training", ":material/model_training:"),
 )
-
-
-_frozen_at = 0  # len(sys.modules) when the long-lived objects were last frozen
-
-
-def freeze_long_lived_objects() -> None:
-    """Keep Streamlit's collection after every script run short: call at the end of a run.
-
-    Streamlit runs ``gc.collect(2)`` after each run (``runner.postScriptGC``). With
-    Streamlit, Plotly, pandas and NumPy loaded that walks about 115,000 objects: 50-60 ms
-    holding the GIL, during which the run's last messages wait to be sent. Those objects
-    are modules, classes and functions that live as long as the server, so after the
-    first run that imported something new they are collected once and then frozen
-    (``gc.freeze``): later collections walk only what the sessions made since. Reference
-    counting still frees frozen objects; only a reference cycle among them would stay.
-    """
-    global _frozen_at
-    if len(sys.modules) > _frozen_at:
-        gc.collect()
-        gc.freeze()
-        _frozen_at = len(sys.modules)
 
 
 @contextlib.contextmanager
