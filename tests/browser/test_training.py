@@ -20,7 +20,7 @@ LIVE_TITLE = "train accuracy"
 
 
 def _step(page):
-    text = page.locator(PROGRESS).first.inner_text()
+    text = page.locator(PROGRESS).last.inner_text()
     return int(re.search(r"step ([\d,]+)", text).group(1).replace(",", ""))
 
 
@@ -72,11 +72,11 @@ def _train_a_while(page):
         """() => {
             const at = /[?&]tr_at=(\\d+)/.exec(location.search);
             const bars = document.querySelectorAll("[data-testid='stProgress']");
-            const text = bars.length === 1 ? bars[0].innerText : "";
+            const text = bars.length ? bars[bars.length - 1].innerText : "";
             const shown = /step ([\\d,]+) of .* paused/.exec(text);
             return at && shown && shown[1].replace(/,/g, "") === at[1];
         }""",
-        timeout=20_000,
+        timeout=40_000,
     )
     return _step(page)
 
