@@ -40,6 +40,7 @@ PENDING = "train_pending_load"  # widget values to apply before the widgets draw
 REPLAY = "train_pending_replay"  # (step, schedule) of a link, replayed when the run is built
 DEFAULTS = {RUN_PREFIX + k: v for k, v in asdict(RunSettings()).items()}
 REPLAY_CHUNK = 1000
+PUBLISH_SECONDS = 10.0
 
 
 @dataclass
@@ -51,6 +52,7 @@ class LiveView:
     interval: float | None = None  # the live fragment's timer, seconds
     figures: dict = field(default_factory=dict)
     csv_digest: tuple | None = None  # the uploaded file the run was built on
+    published: float = 0.0  # time.monotonic() of the last step written to the link
 
 
 def run() -> TrainingRun:
@@ -242,7 +244,14 @@ def _published(current_run: TrainingRun) -> TrainingRun:
 
 
 def publish_progress() -> None:
-    """Update the link's step while the run trains (called from a live fragment)."""
+    """Update the link's step while the run trains (called from a live fragment), at
+    most every ``PUBLISH_SECONDS``: Streamlit adds a browser-history entry for every
+    change of the address, so a refresh while running comes back at most that far
+    behind, and Back does not step through every tick. Pause writes the exact step."""
+    now = time.monotonic()
+    if now - live().published < PUBLISH_SECONDS:
+        return
+    live().published = now
     share.add_to_url(run_to_query(run()))
     share.write_to_url()
 
