@@ -202,3 +202,76 @@ def test_the_training_step_sets_up_both_runs():
     assert at.session_state["tr_pair_b"] == "softmax_ce"
     assert at.query_params["tr_pair"] == "softmax_mse"
     assert at.query_params["step"] == "9"
+
+
+def test_markup_in_a_shared_lesson_shows_as_text():
+    hostile = (
+        (lessons.SHIPPED / "softmax-story.toml")
+        .read_text()
+        .replace('id = "softmax-story"', 'id = "hostile"')
+        .replace(
+            'title = "What softmax computes"',
+            'title = "<img src=x onerror=alert(1)> [x](javascript:alert(1))"',
+        )
+        .replace(
+            'text = "What probability does softmax give class c1 (the logit 3)?"',
+            'text = "**bold** <script>window.__pwned=1</script> $\\\\frac{1}{0}$"',
+        )
+    )
+    key = "u-" + "0" * 16
+    lesson_bar._SHARED[key] = hostile.encode()
+    try:
+        at = run_page("probabilities", query={"lesson": key, "step": "1"})
+        assert not at.exception
+        shown = " ".join(m.value for m in at.markdown)
+        assert "\\<img" in shown and "\\[x\\]\\(javascript" in shown
+        assert "\\<script\\>" in shown and "\\*\\*bold\\*\\*" in shown and "\\$" in shown
+        assert all(not getattr(m.proto, "allow_html", False) for m in at.markdown)
+    finally:
+        lesson_bar._SHARED.pop(key, None)
+
+
+SETTINGS_LESSON = """
+format = 1
+id = "settings"
+title = "Settings reach the widgets"
+[[steps]]
+title = "Sweep"
+page = "gradients"
+tab = "Sweep one logit"
+T = 0.5
+prompt = "Row 2, sweep c2."
+[steps.batch]
+z = [[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]]
+y = [2, 0]
+[steps.settings]
+row = 2
+sweep_class = "c2"
+[[steps]]
+title = "Fit"
+page = "jacobian"
+tab = "The Jacobian"
+preset = "confident"
+prompt = "A tiny J: fit the colours."
+[steps.settings]
+fit_scale = true
+"""
+
+
+def test_row_class_and_toggle_settings_reach_their_widgets():
+    key = "u-" + "1" * 16
+    lesson_bar._SHARED[key] = SETTINGS_LESSON.encode()
+    try:
+        at = run_page("gradients", query={"lesson": key, "step": "1"})
+        assert not at.exception
+        assert _title(at) == "Gradients"  # no question: the page shows at once
+        assert at.selectbox(key="gradients_row").value == 1  # row 2, 0-based in the widget
+        assert at.selectbox(key="grad_sweep_k").value == 2
+        assert at.session_state["workspace"].temperature == 0.501  # T = 0.5 on the slider grid
+        next(b for b in at.button if b.key == "lesson_next").click().run()
+        at.switch_page("pages/jacobian.py").run()
+        assert _title(at) == "Jacobian"
+        assert at.toggle(key="jacobian_fit_scale").value is True
+        assert at.session_state["workspace"].preset == "confident"
+    finally:
+        lesson_bar._SHARED.pop(key, None)
