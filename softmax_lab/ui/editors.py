@@ -270,7 +270,9 @@ def _soft_sums_notice(ws) -> None:
         icon=":material/balance:",
     )
     if st.button("Normalise the label rows"):
-        state.set_workspace(replace(ws, labels=normalise_labels(ws.labels)), structural=True)
+        state.set_workspace(
+            replace(ws, labels=normalise_labels(ws.labels), preset="custom"), structural=True
+        )
         st.rerun()
 
 
