@@ -17,6 +17,22 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 
 
+_components = None
+
+
+def _component_manager():
+    """One scan of the installed packages for components-v2 manifests, shared by every
+    AppTest: each new AppTest would scan again (about 0.13 s) to find the chart
+    component's asset folder (AppTest's private ``_bidi_component_manager``)."""
+    global _components
+    if _components is None:
+        from streamlit.components.v2.component_manager import BidiComponentManager
+
+        _components = BidiComponentManager()
+        _components.discover_and_register_components(start_file_watching=False)
+    return _components
+
+
 def run_page(
     name: str, *, query: dict | None = None, section: str | None = None, timeout: float = 60
 ) -> AppTest:
@@ -26,6 +42,7 @@ def run_page(
     click on it would; by default the first tab is open.
     """
     at = AppTest.from_file(APP, default_timeout=timeout)
+    at._bidi_component_manager = _component_manager()
     for key, value in (query or {}).items():
         at.query_params[key] = value
     if section is not None:
