@@ -94,24 +94,34 @@ async def measure(app: AppProcess, repeats: int, watch: float) -> list[dict]:
     await s.click("Start")
     await asyncio.sleep(2)  # the first ticks build the figures
     steps0 = len(s.training_steps)
-    trace0 = len(s.trace)
     with Meter(app.pid, s) as m:
         await asyncio.sleep(watch)
     updates = len(s.training_steps) - steps0
-    fragments: dict[str, list[int]] = {}
-    for _, n, _, fid in s.trace[trace0:]:
-        fragments.setdefault(fid, []).append(n)
     row = _row("training, per update (both fragments)", [m], per=max(1, updates))
     row["updates_per_s"] = updates / watch
-    row["fragments"] = {
-        fid[:8]: {"messages": len(v), "kib": sum(v) / 1024, "largest_kib": max(v) / 1024}
-        for fid, v in fragments.items()
-    }
     rows.append(row)
     await s.close()
     if s.exceptions:
         raise RuntimeError(f"the app raised: {s.exceptions}")
     return rows
+
+
+async def floor(app: AppProcess, repeats: int) -> dict:
+    """The same temperature change on a bare page with only that slider: Streamlit's
+    own cost of a rerun, which every page pays."""
+    s = Student(app.url, "", "")
+    s.trace = []
+    await s.connect()
+    await s.open()
+    meters = []
+    for k in range(repeats):
+        await asyncio.sleep(0.3)
+        with Meter(app.pid, s) as m:
+            value = ["0.5", "1.0", "2.0"][k % 3]
+            await s.set_widget("temperature", string_array_value=StringArray(data=[value]))
+        meters.append(m)
+    await s.close()
+    return _row("floor: the same change on a bare slider page", meters)
 
 
 def table(rows) -> str:
@@ -135,16 +145,21 @@ def main(argv=None):
     ap.add_argument("--server-option", action="append", default=[])
     ap.add_argument("--name", default="costs")
     args = ap.parse_args(argv)
-    app = AppProcess(dict(o.split("=", 1) for o in args.server_option))
+    options = dict(o.split("=", 1) for o in args.server_option)
+    app = AppProcess(options)
     try:
         rows = asyncio.run(measure(app, args.repeats, args.watch))
     finally:
         app.stop()
+    bare = AppProcess(options, script="benchmarks/floor_app.py")
+    try:
+        rows.insert(3, asyncio.run(floor(bare, args.repeats)))
+    finally:
+        bare.stop()
     training = rows[-1]
     md = (
         f"# Session costs ({time.strftime('%Y-%m-%d %H:%M')}; options {args.server_option})\n\n"
-        f"{table(rows)}\n\nTraining: {training['updates_per_s']:.2f} updates/s alone; "
-        f"per fragment: {json.dumps(training['fragments'])}\n"
+        f"{table(rows)}\n\nTraining: {training['updates_per_s']:.2f} updates/s alone.\n"
     )
     print(md)
     REPORT.mkdir(exist_ok=True)

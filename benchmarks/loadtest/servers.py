@@ -66,10 +66,12 @@ class AppProcess:
     "true"}``) passed on the command line, on top of ``.streamlit/config.toml``.
     """
 
-    def __init__(self, options: dict | None = None, env: dict | None = None):
+    def __init__(
+        self, options: dict | None = None, env: dict | None = None, script: str = "app.py"
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py"]
+        cmd = [sys.executable, "-m", "streamlit", "run", script]
         cmd += ["--server.headless", "true", "--server.port", str(self.port)]
         cmd += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
         cmd += ["--server.fileWatcherType", "none", "--global.developmentMode", "false"]
