@@ -244,33 +244,33 @@ def render(page_path: str | None) -> None:
     n = len(lesson.steps)
     where = TITLES[step.page] + (f" › {step.tab}" if step.tab else "")
     with st.container(border=True, key="lesson_bar"):
-        head, prev, nxt, leave_col = st.columns([5, 2, 2, 1.4], vertical_alignment="center")
+        head, nav = st.columns([5, 4], vertical_alignment="center")
         head.markdown(
             f"**{md(lesson.title, 80)}** · step **{k} of {n}**: {md(step.title, 80)} "
             f"· *{md(where, 80)}*"
         )
-        prev.button(
-            "Prev",
-            key="lesson_prev",
-            on_click=_move,
-            args=(-1,),
-            disabled=k == 1,
-            shortcut="PageUp",
-            help="Previous step (Page Up, as a presenter's remote sends)",
-            width="stretch",
-        )
-        nxt.button(
-            "Next",
-            key="lesson_next",
-            type="primary",
-            on_click=_move,
-            args=(+1,),
-            disabled=k == n,
-            shortcut="PageDown",
-            help="Next step (Page Down, as a presenter's remote sends)",
-            width="stretch",
-        )
-        leave_col.button("Leave", key="lesson_leave", on_click=leave, width="stretch")
+        # one row of buttons, on a phone too (columns would stack them)
+        with nav.container(horizontal=True, horizontal_alignment="right"):
+            st.button(
+                "Prev",
+                key="lesson_prev",
+                on_click=_move,
+                args=(-1,),
+                disabled=k == 1,
+                shortcut="PageUp",
+                help="Previous step (Page Up, as a presenter's remote sends)",
+            )
+            st.button(
+                "Next",
+                key="lesson_next",
+                type="primary",
+                on_click=_move,
+                args=(+1,),
+                disabled=k == n,
+                shortcut="PageDown",
+                help="Next step (Page Down, as a presenter's remote sends)",
+            )
+            st.button("Leave", key="lesson_leave", on_click=leave)
         if page_path != step.page:
             st.info(f"This step is on the {TITLES[step.page]} page.", icon=":material/school:")
             st.button(
