@@ -107,7 +107,7 @@ def test_properties_table_shows_the_current_numbers(at):
 
 
 def test_temperature_and_row_change_redraw_heatmap_and_shrink_marker(at):
-    at.sidebar.select_slider(key="temperature").set_value(0.501).run()
+    at.sidebar.select_slider(key="T").set_value(0.501).run()
     at.selectbox(key="jacobian_row").set_value(1).run()
     assert not at.exception
     a = special.softmax(WRITEUP_Z[1] / 0.501)
@@ -280,7 +280,7 @@ def test_growth_chart_is_measured_on_demand_and_kept_for_the_session(at):
         assert trace["x"] == [10, 30, 100, 300, 1000]
         assert (decode_array(trace["y"]) > 0).all()
     first = decode_array(fig["data"][0]["y"])
-    at.sidebar.select_slider(key="temperature").set_value(2.0).run()  # not re-measured
+    at.sidebar.select_slider(key="T").set_value(2.0).run()  # not re-measured
     np.testing.assert_array_equal(decode_array(_figure(at, "as C grows")["data"][0]["y"]), first)
 
 

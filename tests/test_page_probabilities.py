@@ -45,7 +45,7 @@ def test_defaults_show_the_writeup_row_against_scipy(at):
 
 
 def test_temperature_change_redraws_with_z_over_t(at):
-    at.sidebar.select_slider(key="temperature").set_value(0.501).run()
+    at.sidebar.select_slider(key="T").set_value(0.501).run()
     assert any("T = 0.501" in c.value for c in at.sidebar.caption)  # not one run behind
     mine, _ = _softmax_bars(at)
     gold = special.softmax(WRITEUP_Z[0] / 0.501)

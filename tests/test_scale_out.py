@@ -61,7 +61,7 @@ async def _arrive(base_url: str, i: int) -> Student:
     s = Student(base_url, "probabilities", deep_link(i))
     await s.connect()
     await s.open()
-    await s.set_widget("temperature", string_array_value=StringArray(data=["2"]))
+    await s.set_widget("T", string_array_value=StringArray(data=["2"]))
     edit = {"edited_rows": {"0": {f"s{i}a": 10 + i}}, "added_rows": [], "deleted_rows": []}
     await s.set_widget("logits_editor_", string_value=json.dumps(edit))
     return s
@@ -122,7 +122,7 @@ async def _scenario(apps, proxy):
         assert _shows_own_batch(s, i)
         # ... and the fresh session works on: one more interaction.
         cooler = f"{TEMPERATURES[50]:g}"  # one of the slider's options
-        await s.set_widget("temperature", string_array_value=StringArray(data=[cooler]))
+        await s.set_widget("T", string_array_value=StringArray(data=[cooler]))
         assert _params(s.query)["T"] == cooler and s.exceptions == []
         await s.close()
     assert "Traceback" not in alive.output()

@@ -133,11 +133,11 @@ def test_quick_temperature_buttons_set_the_sidebar_temperature(at, t):
 
     from tests.page_harness import decode_array, figure, trace
 
-    at.sidebar.select_slider(key="temperature").set_value(2.0).run()
+    at.sidebar.select_slider(key="T").set_value(2.0).run()
     next(b for b in at.button if b.label == f"T = {t:g}").click().run()
     assert not at.exception
     assert at.session_state["workspace"].temperature == t
-    assert at.sidebar.select_slider(key="temperature").value == t
+    assert at.sidebar.select_slider(key="T").value == t
     assert f"T = {t:g}" in at.sidebar.caption[-1].value
     z = from_preset(DEFAULT_PRESET).logits[0]
     mine = trace(figure(at, "mappings"), "softmax(z / T)")["y"]

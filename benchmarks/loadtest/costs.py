@@ -67,7 +67,7 @@ async def measure(app: AppProcess, repeats: int, watch: float) -> list[dict]:
         await asyncio.sleep(0.3)  # let the server's post-run work finish
         with Meter(app.pid, s) as m:
             value = StringArray(data=[f"{TEMPERATURES[40 + 3 * k]:g}"])
-            await s.set_widget("temperature", string_array_value=value)
+            await s.set_widget("T", string_array_value=value)
         temps.append(m)
         await asyncio.sleep(0.3)
         edit = {"edited_rows": {"0": {"s1a": k}}, "added_rows": [], "deleted_rows": []}
@@ -118,7 +118,7 @@ async def floor(app: AppProcess, repeats: int) -> dict:
         await asyncio.sleep(0.3)
         with Meter(app.pid, s) as m:
             value = ["0.5", "1.0", "2.0"][k % 3]
-            await s.set_widget("temperature", string_array_value=StringArray(data=[value]))
+            await s.set_widget("T", string_array_value=StringArray(data=[value]))
         meters.append(m)
     await s.close()
     return _row("floor: the same change on a bare slider page", meters)

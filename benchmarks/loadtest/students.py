@@ -67,7 +67,7 @@ async def editing(s: Student, tally: Tally, rng: random.Random, think: float, st
         await _think(rng, think)
         t = rng.choice(TEMPERATURES[30:90])
         value = StringArray(data=[f"{t:g}"])
-        await _timed(tally, "temperature", s.set_widget("temperature", string_array_value=value))
+        await _timed(tally, "temperature", s.set_widget("T", string_array_value=value))
         await _think(rng, think)
         editor = s.widget_id("logits_editor_")
         row = edits.setdefault(editor, {"edited_rows": {}, "added_rows": [], "deleted_rows": []})

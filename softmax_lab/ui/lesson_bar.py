@@ -157,7 +157,15 @@ def before_sidebar(page_path: str | None) -> None:
         _keep_in_url(active["id"], k)
         step_page = lesson.steps[k - 1].page
         if page_path is not None and page_path != step_page:
-            st.switch_page(SCRIPTS[step_page])
+            # Streamlit clears the link on a page switch unless it is given one, and may
+            # not clear a parameter bound to a widget (the sidebar's T): pass the rest.
+            kept = {
+                name: st.query_params.get_all(name)
+                for name in st.query_params
+                if name not in share.BOUND
+            }
+            kept |= {"lesson": [active["id"]], "step": [str(k)]}
+            st.switch_page(SCRIPTS[step_page], query_params=kept)
     _keep_in_url(active["id"], k)
 
 

@@ -10,6 +10,13 @@ Parameters named in ``PASSTHROUGH`` belong to other features (lesson mode, the l
 display option): they are written only through ``keep_in_url``; otherwise whatever the
 address bar holds for them stays untouched, and a change of them alone does not count
 as a new link.
+
+Parameters named in ``BOUND`` belong to a widget bound to the link
+(``bind="query-params"``): the browser rewrites them in place as the widget moves, so a
+temperature drag adds no browser-history entry. They are read with the rest of a link but
+never written here (Streamlit refuses it), and a change of them alone is not a new link.
+A typed T off the slider's grid (0.5) is snapped (0.501); Streamlit drops it from the
+address bar until the next rerun puts the snapped value back. "Copy link" is always whole.
 """
 
 import streamlit as st
@@ -19,6 +26,7 @@ from softmax_lab.ui import state
 from softmax_lab.ui.text import md
 
 PASSTHROUGH = frozenset({"lesson", "step", "large"})
+BOUND = frozenset({state.TEMPERATURE_KEY})
 _WRITTEN = "url_written"
 _ERROR = "url_error"
 _INCOMING = "url_incoming"  # the parameters of a link opened in this run
@@ -32,7 +40,11 @@ def _current() -> dict:
 
 def _own(params: dict) -> dict:
     extra = st.session_state.get(EXTRA, {})
-    return {k: v for k, v in params.items() if k not in PASSTHROUGH and k not in extra}
+    return {
+        k: v
+        for k, v in params.items()
+        if k not in PASSTHROUGH and k not in BOUND and k not in extra
+    }
 
 
 def keep_in_url(**params: str | None) -> None:
@@ -56,18 +68,22 @@ def _passthrough(current: dict) -> dict:
 def load_from_url() -> None:
     """Read a link the first time this session sees it: load its workspace (if it has
     one) and keep its parameters for the page (``incoming``) during this run."""
-    params = _own(_current())
+    current = _current()
+    params = _own(current)
     st.session_state.pop(_ERROR, None)
     st.session_state.pop(_INCOMING, None)
     st.session_state[_PAGE] = {}
-    if not params or params == st.session_state.get(_WRITTEN):
+    bound = {k: v for k, v in current.items() if k in BOUND}
+    first_run = _WRITTEN not in st.session_state
+    new_link = bool(params) and params != st.session_state.get(_WRITTEN)
+    if not (new_link or (first_run and bound)):  # a bound T alone: only a first visit's
         return
     st.session_state[_INCOMING] = params
     st.session_state[_WRITTEN] = params
-    if not any(k in WORKSPACE_KEYS for k in params):
+    if not any(k in WORKSPACE_KEYS for k in params | bound):
         return
     try:
-        ws = from_query(params)
+        ws = from_query(params | bound)
     except ValueError as err:
         report(f"This link could not be read, so the lab kept its batch: {err}")
     else:
@@ -102,11 +118,14 @@ def write_to_url() -> None:
     parameters between full runs.
     """
     query = to_query(state.workspace()) | st.session_state.get(_PAGE, {})
-    wanted = {k: [v] for k, v in query.items()}
+    wanted = {k: [v] for k, v in query.items() if k not in BOUND}
     current = _current()
     full = wanted | _passthrough(current)
-    if full != current:
-        st.query_params.from_dict(full)
+    for k in [k for k in current if k not in full and k not in BOUND]:
+        del st.query_params[k]
+    changed = {k: v for k, v in full.items() if current.get(k) != v}
+    if changed:
+        st.query_params.update(changed)
     st.session_state[_WRITTEN] = wanted
 
 

@@ -44,7 +44,11 @@ def render(page=None) -> None:
         st.select_slider(
             "Temperature T",
             options=TEMPERATURES,
+            value=1.0,
             key=state.TEMPERATURE_KEY,
+            # Bound to the link's T: a drag rewrites the address in place (the browser's
+            # replaceState), so Back leaves the page instead of undoing each step.
+            bind="query-params",
             format_func=lambda t: f"{t:g}",
             help="softmax(z / T) on a log scale from 0.001 to 1000. T → 0 gives the "
             "argmax one-hot; T → ∞ gives the uniform distribution.",

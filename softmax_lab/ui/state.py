@@ -7,7 +7,7 @@ from softmax_lab.workspace import Workspace, from_preset
 
 _KEY = "workspace"
 _VERSION = "editor_version"
-TEMPERATURE_KEY = "temperature"
+TEMPERATURE_KEY = "T"  # also its query parameter: the slider is bound to the link
 PRESET_KEY = "preset_choice"
 
 
