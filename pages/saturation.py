@@ -6,6 +6,7 @@ import streamlit as st
 
 from softmax_lab import attention, saturation_view
 from softmax_lab.figures.saturation import (
+    GRAD_AXIS_DECADES,
     attention_bars,
     attention_sweep_figure,
     gap_figure,
@@ -20,6 +21,7 @@ from softmax_lab.ui.text import md
 require_frame()
 
 TITLES = {k: p.title for k, p in PAIRS.items()}
+AXIS_NOTE = f"The gradient axis stops at 1e{GRAD_AXIS_DECADES[0]}: smaller norms fall off it."
 EPS = saturation_view.EPS
 
 st.title("Saturation")
@@ -61,7 +63,10 @@ def scale_section(z, y):
         ),
         key="scale_fig",
     )
-    st.caption(view.caption)
+    low_decade = GRAD_AXIS_DECADES[0]
+    st.caption(
+        view.caption + f" The gradient axis stops at 1e{low_decade}: smaller norms fall off it."
+    )
 
 
 # -- temperature sweep -----------------------------------------------------------------
@@ -88,7 +93,7 @@ def temperature_section(z, y, current):
         ),
         key="temp_fig",
     )
-    st.caption(view.caption)
+    st.caption(f"{view.caption} {AXIS_NOTE}")
 
 
 def precision_section():

@@ -69,13 +69,13 @@ def readout_figure(x, readouts, titles, x_title, current=None, limits=None, grad
         2,
         2,
         (
-            f"{grad_name} per loss pair (log; below 1e-25 off the chart)",
+            f"{grad_name} per loss pair",
             "‖J‖_F of softmax",
             "entropy (nats)",
             "top probability",
         ),
         hspace=0.1,
-        vspace=0.18,
+        vspace=0.26,  # room for an axis title above the next row's panel titles on a phone
     )
     data = [
         line(x, np.maximum(readouts[f"grad:{key}"], FLOOR), title, COLORS[i % len(COLORS)])

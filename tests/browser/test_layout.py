@@ -100,10 +100,9 @@ def test_the_sidebar_caption_changes_with_an_added_class(browser, server):
     context.close()
 
 
-# Saturation's Scale readout (2x2 subplots) and Training's curves (three side by side)
-# still overlap their subplot titles at 390 px; their figures belong to those pages'
-# owners (noted in /tmp/notes/CONFLICTS.md): add them here once they stack on a phone.
-@pytest.mark.parametrize("path", ["", "lesson", "probabilities", "jacobian", "gradients"])
+@pytest.mark.parametrize(
+    "path", ["", "lesson", "probabilities", "jacobian", "gradients", "saturation", "training"]
+)
 def test_a_phone_gets_stacked_panels_scrolling_formulas_and_no_overlap(browser, server, path):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
