@@ -58,6 +58,7 @@ from softmax_lab import attention, sweeps
 from softmax_lab.activations import entropy, naive_softmax, softmax
 from softmax_lab.batch_checks import check_class_names, check_labels, check_logits
 from softmax_lab.jacobian import softmax_jacobian
+from softmax_lab.page_tabs import PAGE_TABS
 from softmax_lab.pairs import PAIRS
 from softmax_lab.presets import LABEL_MODES, MAX_ROWS, PRESETS, default_class_names
 from softmax_lab.run_schema import MAX_STEPS, TRAIN_PAIRS
@@ -68,27 +69,7 @@ SHIPPED = Path(__file__).with_name("lesson_files")
 MAX_LESSON_BYTES = 64_000
 MAX_LESSON_STEPS = 40
 PAGES = ("probabilities", "jacobian", "gradients", "saturation", "training")
-# The tabs of each page, as softmax_lab/ui/sections.py draws them (a test keeps the two
-# equal). The app passes its own table to ``parse``, so a new tab needs no change here.
-TABS = {
-    "jacobian": (
-        "The Jacobian",
-        "J shrinks",
-        "Backward pass",
-        "The writeup's example",
-        "With cross-entropy",
-        "Costs",
-    ),
-    "gradients": (
-        "Per class",
-        "Whole batch",
-        "Sweep one logit",
-        "Positive-only CE",
-        "Multi-label",
-        "Double softmax",
-    ),
-    "saturation": ("Scale", "Temperature", "Finite precision", "Attention"),
-}
+TABS = PAGE_TABS  # the tabs each page draws; ``parse`` takes another table too
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 DTYPES = {"float16": np.float16, "float32": np.float32, "float64": np.float64}
 

@@ -70,3 +70,17 @@ def targets(batch):
 
 def logits(batch):
     return np.atleast_2d(np.asarray(batch["z"], dtype=float))
+
+
+def open_page(page, batch, section, **state):
+    """``page`` run on ``batch`` (a dict as in ``BATCHES``, or None for the defaults) with
+    ``section`` open; ``state`` is then set in session state and the page run again."""
+    from tests.page_harness import run_page
+
+    at = run_page(page, query=query(batch) if batch is not None else None, section=section)
+    for key, value in state.items():
+        at.session_state[key] = value
+    if state:
+        at.run()
+    assert not at.exception, at.exception
+    return at

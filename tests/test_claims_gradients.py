@@ -11,18 +11,12 @@ import numpy as np
 import pytest
 from scipy import special
 
-from tests.claims import BATCHES, logits, query, targets
-from tests.page_harness import decode_array, figure, run_page, tables
+from tests.claims import BATCHES, logits, open_page, targets
+from tests.page_harness import decode_array, figure, tables
 
 
-def _open(batch, section, **extra):
-    at = run_page("gradients", query=query(BATCHES[batch]), section=section)
-    for key, value in extra.items():
-        at.session_state[key] = value
-    if extra:
-        at.run()
-    assert not at.exception, at.exception
-    return at
+def _open(batch, section, **state):
+    return open_page("gradients", BATCHES[batch], section, **state)
 
 
 def _row(batch):

@@ -9,7 +9,7 @@ import pytest
 from scipy import special
 
 from softmax_lab.reference_examples import WRITEUP_J_PRINTED, WRITEUP_Z
-from tests.claims import BATCHES, logits, query, targets
+from tests.claims import BATCHES, logits, open_page, targets
 from tests.page_harness import decode_array, figure, run_page, tables
 
 CONFIDENT = {"z": [[40.0, 0.0, 0.0]], "y": [0], "mode": "one-hot", "T": 1.0}
@@ -17,14 +17,7 @@ ALL = {**BATCHES, "confident": CONFIDENT}
 
 
 def _open(batch, section, **state):
-    b = ALL[batch] if isinstance(batch, str) else batch
-    at = run_page("jacobian", query=query(b) if b is not None else None, section=section)
-    for key, value in state.items():
-        at.session_state[key] = value
-    if state:
-        at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("jacobian", ALL[batch] if isinstance(batch, str) else batch, section, **state)
 
 
 def _a(batch):

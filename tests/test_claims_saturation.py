@@ -9,18 +9,12 @@ import numpy as np
 import pytest
 from scipy import special
 
-from tests.claims import BATCHES, logits, query
-from tests.page_harness import decode_array, figure, run_page, tables
+from tests.claims import BATCHES, logits, open_page
+from tests.page_harness import decode_array, figure, tables
 
 
 def _open(batch, section, **state):
-    at = run_page("saturation", query=query(BATCHES[batch]), section=section)
-    for key, value in state.items():
-        at.session_state[key] = value
-    if state:
-        at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("saturation", BATCHES[batch], section, **state)
 
 
 def _row(batch):

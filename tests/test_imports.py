@@ -42,6 +42,8 @@ OPTIONAL = [
     "jacobian_page_view",
     "gradients_view",
     "saturation_view",
+    "page_tabs",
+    "lessons",
 ]
 NUMERIC = CORE + [m for m in OPTIONAL if importlib.util.find_spec(f"softmax_lab.{m}") is not None]
 STDLIB = set(sys.stdlib_module_names)

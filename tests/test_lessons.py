@@ -59,10 +59,6 @@ def test_the_story_has_at_least_eight_steps_along_the_notes():
     assert all(s.question is not None for s in STORY.steps)
 
 
-def test_the_core_knows_the_tabs_the_app_draws():
-    assert lessons.TABS == sections.SECTIONS
-
-
 def test_every_tab_of_the_story_exists_in_the_app():
     for step in STORY.steps:
         if step.page in sections.SECTIONS:

@@ -11,28 +11,11 @@ name gives a message and the first tab.
 import streamlit as st
 
 from softmax_lab.link_codec import tab_from_query, tab_slug
+from softmax_lab.page_tabs import PAGE_TABS
 from softmax_lab.ui import share
 from softmax_lab.ui.text import md
 
-SECTIONS = {
-    "jacobian": (
-        "The Jacobian",
-        "J shrinks",
-        "Backward pass",
-        "The writeup's example",
-        "With cross-entropy",
-        "Costs",
-    ),
-    "gradients": (
-        "Per class",
-        "Whole batch",
-        "Sweep one logit",
-        "Positive-only CE",
-        "Multi-label",
-        "Double softmax",
-    ),
-    "saturation": ("Scale", "Temperature", "Finite precision", "Attention"),
-}
+SECTIONS = PAGE_TABS
 
 
 def key(page: str) -> str:
