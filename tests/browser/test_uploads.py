@@ -30,6 +30,8 @@ def test_bad_csv_files_are_refused_and_nothing_changes(browser, server, page):
         uploader.set_input_files({"name": name, "mimeType": "text/csv", "buffer": data})
         settle(page)
         alert = page.locator("[data-testid='stAlert']").filter(has_text=message)
+        alert.first.wait_for(timeout=30_000)  # the upload's rerun may start after settle
+        settle(page)
         assert alert.count() == 1, name
         assert "Nothing was changed" in alert.first.inner_text()
         assert exceptions(page) == []
