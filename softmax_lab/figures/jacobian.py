@@ -2,7 +2,7 @@
 
 These figures are rebuilt on every temperature change, so they are assembled from
 plain dicts in one ``go.Figure`` call: no ``update_layout(template=...)``,
-``add_vline`` or ``make_subplots``, each of which costs ~10-25 ms in Plotly. They keep
+``add_vline`` or ``make_subplots``, each of which is slow in Plotly. They keep
 the margins, font and legend of ``style.compact``; ``ui.charts.show`` adds the template.
 """
 

@@ -9,10 +9,10 @@ DIVERGING = "RdBu_r"  # centred at 0 by setting zmid=0 or a symmetric zmin/zmax
 _TEXT, _GRID = "#31333F", "#E6EAF1"  # Streamlit's light theme: body text and chart grid
 _FONT = '"Source Sans", "Source Sans Pro", sans-serif'
 
-# Shown with ``st.plotly_chart(..., theme=None)``. Streamlit's chart theme is applied in
-# the browser on every redraw (the figure is serialised, 40 colour placeholders are
-# swapped and a 3.7 kB template is merged in): 15-20 ms per changed chart on a bare
-# page. This template is close to Streamlit's light look in about 0.6 kB.
+# The lab's own look, applied by ``ui.charts.show``. Streamlit's chart theme is applied in
+# the browser on every redraw (the figure is serialised, colour placeholders are swapped
+# and a larger template is merged in); this template is close to Streamlit's light look
+# and much smaller.
 TEMPLATE = go.layout.Template(
     layout={
         "font": {"family": _FONT, "size": 12, "color": _TEXT},

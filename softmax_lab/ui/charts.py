@@ -1,8 +1,8 @@
 """Every Plotly chart of the app goes through ``show``: drawn in place, in the lab's look.
 
 ``st.plotly_chart`` takes a chart's identity from its figure. A chart whose data changes
-is therefore removed and plotted anew (``Plotly.newPlot``) on every rerun, which cost
-100-150 ms a chart on the lab's pages. ``show`` draws the figure with a components-v2
+is therefore removed and plotted anew (``Plotly.newPlot``) on every rerun, which is slow
+(benchmarks/README.md has the measurements). ``show`` draws the figure with a components-v2
 component instead, in the app's own page (no iframe): Streamlit keeps a component for as
 long as its key stays the same, and the component's module (``plotly_chart/chart.js``)
 redraws each new figure with ``Plotly.react``.
