@@ -107,7 +107,7 @@ def served(args):
     proxy = None
     try:
         url = apps[0].url
-        if args.replicas > 1:
+        if args.replicas > 1 or args.proxy:
             proxy = Nginx([f"127.0.0.1:{a.port}" for a in apps])
             url = proxy.url
         yield url, _sampler([a.pid for a in apps])
@@ -138,6 +138,7 @@ def main(argv=None):
     ap.add_argument("--duration", type=float, default=30.0, help="measured seconds")
     ap.add_argument("--ramp", type=float, default=10.0, help="seconds for all to arrive")
     ap.add_argument("--replicas", type=int, default=1)
+    ap.add_argument("--proxy", action="store_true", help="nginx in front of one replica too")
     ap.add_argument("--url", help="load a running server or proxy instead of starting one")
     ap.add_argument("--pid", type=int, action="append", help="server pid(s) with --url")
     ap.add_argument(
