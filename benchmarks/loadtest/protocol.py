@@ -170,7 +170,28 @@ class Student:
         wid = self.widget_id(key)
         state = WidgetState(id=wid, **value)
         self.widgets[wid] = state
+        self._bind_to_url(wid, state)
         return await self._rerun(timeout=timeout)
+
+    def _bind_to_url(self, wid: str, state: WidgetState) -> None:
+        """A widget bound to the link (``bind="query-params"``) is written into the
+        address bar by the browser itself, as the browser's own code does."""
+        param = next(
+            (
+                getattr(p, "query_param_key", "")
+                for _, p in self.elements.values()
+                if getattr(p, "id", "") == wid
+            ),
+            "",
+        )
+        if not param:
+            return
+        kind = state.WhichOneof("value")
+        raw = getattr(state, kind)
+        text = raw.data[0] if kind.endswith("array_value") and raw.data else raw
+        params = urllib.parse.parse_qsl(self.query, keep_blank_values=True)
+        params = [(k, v) for k, v in params if k != param] + [(param, str(text))]
+        self.query = urllib.parse.urlencode(params, safe=",|")
 
     async def click(self, label: str, timeout: float = 60) -> float:
         """Press a button: a trigger that is true for this one run."""
