@@ -30,10 +30,12 @@ def test_sessions_keep_their_own_state(browser, server):
             f"{server.url}/training?z={i},{i + 1},{2 * i}&names=s{i}a|s{i}b|s{i}c",
             timeout_ms=60_000,
         )
+        page.get_by_role("button", name="Setup").click()  # the settings' popover
         steps = page.get_by_label("Maximum steps")
         steps.fill(str(300 + 10 * i))
         steps.press("Enter")
         settle(page, 60_000)
+        page.keyboard.press("Escape")  # close the popover
         page.get_by_role("button", name="Start", exact=True).click()
         contexts.append(ctx)
         pages.append(page)
