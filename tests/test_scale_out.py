@@ -13,6 +13,7 @@ it the test skips locally and fails when ``CI=true``.
 import asyncio
 import json
 import os
+import threading
 import urllib.parse
 
 import pytest
@@ -128,6 +129,26 @@ async def _scenario(apps, proxy):
     assert "Traceback" not in alive.output()
 
 
+def _run_in_own_loop(make_coroutine):
+    """Run a coroutine to its end on a fresh event loop in a thread of its own.
+
+    Playwright's sync API (the browser tests' session fixture) keeps an event loop
+    running in the main thread, where ``asyncio.run`` refuses to start."""
+    outcome = {}
+
+    def target():
+        try:
+            asyncio.run(make_coroutine())
+        except BaseException as err:  # re-raised in the test's thread
+            outcome["error"] = err
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+
+
 def test_two_replicas_keep_students_and_fail_over(cluster):
     apps, proxy = cluster
-    asyncio.run(asyncio.wait_for(_scenario(apps, proxy), 120))
+    _run_in_own_loop(lambda: asyncio.wait_for(_scenario(apps, proxy), 120))
