@@ -3,7 +3,7 @@
 import streamlit as st
 
 from softmax_lab import lessons
-from softmax_lab.ui import lesson_bar
+from softmax_lab.ui import lesson_bar, share
 from softmax_lab.ui.frame import require_frame
 from softmax_lab.ui.text import md
 
@@ -12,6 +12,7 @@ require_frame()
 MAX_UPLOAD = lessons.MAX_LESSON_BYTES
 
 st.title("Lesson")
+share.show_url_error()
 st.markdown(
     "A lesson walks through the lab one step at a time. Each step opens a page with its "
     "own batch, temperature and tab, and asks a question: commit a guess, then the "

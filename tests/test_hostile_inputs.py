@@ -16,11 +16,7 @@ DEFAULT = from_preset("writeup")
 HOSTILE_LINK = {"z": "nan,1", "T": "-1"}
 
 
-# The lesson page reads its own parameters (lesson, step); it shows no batch.
-BATCH_PAGES = [p for p in PAGE_NAMES if p != "lesson"]
-
-
-@pytest.mark.parametrize("page", BATCH_PAGES)
+@pytest.mark.parametrize("page", PAGE_NAMES)
 def test_a_hostile_link_shows_a_message_and_keeps_the_batch(page):
     at = run_page(page, query={"z": "5,6;7,8", "names": "cat|dog"})
     assert not at.exception, at.exception
