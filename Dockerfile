@@ -8,8 +8,8 @@ COPY softmax_lab ./softmax_lab
 COPY pages ./pages
 COPY .streamlit ./.streamlit
 # The package, installed as `make run` does, so Streamlit finds the chart component's
-# asset folder in pyproject.toml; then the charts' plotly.js, copied from the installed
-# plotly package into that folder and checked by SHA-256 (softmax_lab/ui/chart_assets.py).
+# asset folder in pyproject.toml; then the charts' plotly.js is checked against its pinned
+# SHA-256 and the installed plotly's version (softmax_lab/ui/chart_assets.py).
 # /app stays root's: the app runs read-only as `lab` and writes nothing there.
 RUN pip install --no-cache-dir --no-deps -e . \
  && python -m softmax_lab.ui.chart_assets

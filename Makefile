@@ -22,9 +22,8 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml | $
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.run-installed
 
-# The charts' plotly.js: a copy of the installed plotly package's file in the component's
-# asset folder, checked by SHA-256 (softmax_lab/ui/chart_assets.py). Fast when in place;
-# listed after the install step in the targets that need it.
+# The charts' plotly.js (plotly's cartesian bundle, in the repository) checked against its
+# pinned SHA-256 and the installed plotly's version (softmax_lab/ui/chart_assets.py).
 assets:
 	$(BIN)/python -m softmax_lab.ui.chart_assets
 

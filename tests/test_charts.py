@@ -1,16 +1,19 @@
 """The chart component: the figure JSON it is sent, the files Streamlit serves for it, and
 the check that keeps an unverified plotly.js off the page."""
 
+import hashlib
 import json
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import numpy as np
+import plotly
 import plotly.graph_objects as go
 
-from softmax_lab.ui import chart_assets, charts, frame
-from tests.page_harness import chart_elements, decode_array, run_page
+from softmax_lab.ui import chart_assets, charts, frame, sections
+from tests.page_harness import chart_elements, decode_array, plotly_figures, run_page
 
 
 def test_spec_json_carries_the_figure_and_the_lab_template():
@@ -31,51 +34,61 @@ def test_pyproject_declares_the_component_and_its_asset_folder():
     assert frame.ROOT / "softmax_lab" / component["asset_dir"] == chart_assets.ASSET_DIR
 
 
-def test_the_asset_folder_holds_the_module_and_plotlys_own_plotly_js():
+def test_the_asset_folder_holds_the_module_and_the_pinned_plotly_bundle():
     served = sorted(p.name for p in chart_assets.ASSET_DIR.iterdir())
-    assert served == ["chart.js", "plotly.min.js"]  # nothing else is served from there
-    assert chart_assets.SERVED_JS.read_bytes() == chart_assets.PLOTLY_JS.read_bytes()
-    assert chart_assets.verified() and charts.PLOTLY_JS_VERIFIED
+    assert served == ["chart.js", "plotly-cartesian.min.js"]  # nothing else is served
+    mine = hashlib.sha256(chart_assets.BUNDLE.read_bytes()).hexdigest()
+    gold = "79542150855a52c567260e3137095dbe2b744e6d702a5cabe67da246942fba7a"  # npm's file
+    assert mine == gold == chart_assets.BUNDLE_SHA256
+    assert chart_assets.problem() is None and charts.PLOTLY_JS_PROBLEM is None
     js = (chart_assets.ASSET_DIR / "chart.js").read_text()
     assert "Plotly.react" in js and "Plotly.newPlot" not in js
+    assert 'new URL("plotly-cartesian.min.js", import.meta.url)' in js
 
 
-def test_sha256_matches_hashlib():
-    import hashlib
-
-    data = chart_assets.PLOTLY_JS.read_bytes()
-    assert chart_assets.sha256(chart_assets.PLOTLY_JS) == hashlib.sha256(data).hexdigest()
-
-
-def test_install_copies_and_verifies(tmp_path):
-    src = tmp_path / "plotly.min.js"
-    src.write_bytes(b"/* plotly */" * 1000)
-    dest = tmp_path / "assets" / "plotly.min.js"
-    dest.parent.mkdir()
-    dest.write_text("/* a stale or foreign plotly.js */")
-    chart_assets.install(dest, src)
-    assert dest.read_bytes() == src.read_bytes()
-    inode = dest.stat().st_ino
-    chart_assets.install(dest, src)  # already the same: left alone
-    assert dest.stat().st_ino == inode
-    assert [p.name for p in dest.parent.iterdir()] == ["plotly.min.js"]  # no leftovers
+def test_the_bundle_is_the_plotly_js_version_the_figures_are_built_for():
+    header = chart_assets.BUNDLE.read_bytes()[:200].decode()
+    assert f"plotly.js (cartesian - minified) v{chart_assets.BUNDLE_VERSION}" in header
+    bundled = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").open().read(100)
+    assert f"plotly.js v{chart_assets.BUNDLE_VERSION}" in bundled  # plotly's own full bundle
 
 
-def test_verified_is_false_for_a_different_or_missing_file(monkeypatch, tmp_path):
-    foreign = tmp_path / "plotly.min.js"
-    data = bytearray(chart_assets.PLOTLY_JS.read_bytes())
+def test_every_chart_of_every_page_uses_a_trace_type_the_bundle_draws():
+    used = set()
+    pages = {"probabilities": [None], "training": [None], **sections.SECTIONS}
+    for page, tabs in pages.items():
+        for tab in tabs:
+            for fig in plotly_figures(run_page(page, section=tab)):
+                used |= {trace.get("type", "scatter") for trace in fig["data"]}
+    assert {"bar", "heatmap", "scatter"} <= used  # the check saw the charts
+    assert used <= chart_assets.TRACES, used - chart_assets.TRACES
+
+
+def test_a_changed_missing_or_crowded_folder_is_refused(monkeypatch, tmp_path):
+    folder = tmp_path / "plotly_chart"
+    folder.mkdir()
+    bundle = folder / chart_assets.BUNDLE.name
+    (folder / "chart.js").write_text("// the module")
+    data = bytearray(chart_assets.BUNDLE.read_bytes())
+    bundle.write_bytes(data)
+    assert chart_assets.problem(bundle) is None
     data[len(data) // 2] ^= 1  # one bit flipped: same size, another file
-    foreign.write_bytes(data)
-    monkeypatch.setattr(chart_assets, "SERVED_JS", foreign)
-    assert not chart_assets.verified()
-    monkeypatch.setattr(chart_assets, "SERVED_JS", tmp_path / "absent.js")
-    assert not chart_assets.verified()
+    bundle.write_bytes(data)
+    assert "SHA-256 differs" in chart_assets.problem(bundle)
+    bundle.unlink()
+    assert "cannot be read" in chart_assets.problem(bundle)
+    bundle.write_bytes(chart_assets.BUNDLE.read_bytes())
+    (folder / "plotly.min.js").write_text("/* left by an older install */")
+    assert "(plotly.min.js): remove them" in chart_assets.problem(bundle)
+    (folder / "plotly.min.js").unlink()
+    monkeypatch.setattr(chart_assets, "get_plotlyjs_version", lambda: "9.9.9")
+    assert "builds figures for plotly.js 9.9.9" in chart_assets.problem(bundle)
 
 
 def test_importing_the_charts_writes_no_file(tmp_path):
     """A fresh interpreter imports the charts: the asset and temporary folders stay as they were."""
     before = {p: p.stat().st_mtime_ns for p in chart_assets.ASSET_DIR.iterdir()}
-    code = "import softmax_lab.ui.charts as c; print(c.PLOTLY_JS_VERIFIED)"
+    code = "import softmax_lab.ui.charts as c; print(c.PLOTLY_JS_PROBLEM is None)"
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=frame.ROOT,
@@ -99,10 +112,12 @@ def test_a_page_mounts_one_component_per_chart_with_a_stable_key():
 
 
 def test_an_unverified_plotly_js_draws_no_chart(monkeypatch):
-    monkeypatch.setattr(charts, "PLOTLY_JS_VERIFIED", False)
+    monkeypatch.setattr(charts, "PLOTLY_JS_PROBLEM", "the bundle is not the pinned file.")
     at = run_page("probabilities")
     assert chart_elements(at) == []
-    assert [w.value for w in at.warning] == [charts.MISSING]
+    assert [w.value for w in at.warning] == [
+        "The charts cannot be drawn: the bundle is not the pinned file."
+    ]
     assert list(at.exception) == []
 
 

@@ -9,14 +9,12 @@ redraws each new figure with ``Plotly.react``.
 
 The component is declared in ``pyproject.toml`` (``[tool.streamlit.component]``), so
 Streamlit serves its asset folder; the package must be installed (``pip install -e .``,
-done by ``make run``). plotly.js is loaded once per browser tab from that folder: a copy
-of the installed plotly package's file, put there by the install step and checked
-against it when the app starts (``softmax_lab.ui.chart_assets``).
+done by ``make run``). plotly.js is loaded once per browser tab from that folder: plotly's
+own cartesian bundle, checked when the app starts (``softmax_lab.ui.chart_assets``).
 """
 
 import contextlib
 
-import plotly
 import plotly.io as pio
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -29,13 +27,15 @@ from softmax_lab.ui import chart_assets
 NAME = "softmax-lab.plotly_chart"
 KEY_PREFIX = "chart-"  # keeps chart keys apart from the app's other session-state keys
 _TEMPLATE = TEMPLATE.to_plotly_json()
-# Read once per process: the served plotly.js is byte for byte plotly's own.
-PLOTLY_JS_VERIFIED = chart_assets.verified()
-MISSING = (
-    f"The charts need plotly.js {plotly.__version__} in `softmax_lab/ui/plotly_chart/`, "
-    "checked against the installed plotly package, and it is missing or differs. "
-    "Install the app with `make run` (or run `python -m softmax_lab.ui.chart_assets`)."
-)
+# Checked once per process: None, or why the served plotly.js cannot be used.
+PLOTLY_JS_PROBLEM = chart_assets.problem()
+
+
+def missing(problem: str) -> str:
+    """The message shown instead of a chart when plotly.js cannot be used."""
+    return f"The charts cannot be drawn: {problem}"
+
+
 NOT_INSTALLED = (
     "The charts need the softmax-lab package installed, so that Streamlit finds their "
     "component in `pyproject.toml`: run `make run` (or `pip install -e .`)."
@@ -75,8 +75,8 @@ def show(fig, *, key: str, where=None) -> None:
     the chart and redraws only what changed.
     """
     with where if where is not None else contextlib.nullcontext():
-        if not PLOTLY_JS_VERIFIED:
-            st.warning(MISSING, icon=":material/warning:")
+        if PLOTLY_JS_PROBLEM is not None:
+            st.warning(missing(PLOTLY_JS_PROBLEM), icon=":material/warning:")
             return
         try:
             mount = _component()

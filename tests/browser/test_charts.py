@@ -9,7 +9,7 @@ from softmax_lab.ui import chart_assets, charts
 from tests.browser.harness import CHART, exceptions, open_page, settle
 from tests.browser.harness import charts as count_charts
 
-PLOTLY_PATH = f"/_stcore/bidi-components/{charts.NAME}/plotly.min.js"
+PLOTLY_PATH = f"/_stcore/bidi-components/{charts.NAME}/{chart_assets.BUNDLE.name}"
 # Every request for a plotly.js this tab has made, and every script element that loads one.
 REQUESTS = """() => performance.getEntriesByType('resource')
     .filter(r => /plotly[^/]*\\.js/.test(r.name)).map(r => new URL(r.name).pathname)"""
@@ -33,10 +33,16 @@ def test_plotly_js_loads_once_per_tab(server, page):
     assert exceptions(page) == []
 
 
-def test_the_served_plotly_js_is_the_plotly_packages_own(server):
+def test_the_served_plotly_js_is_the_pinned_bundle(server):
     with urllib.request.urlopen(server.url + PLOTLY_PATH, timeout=10) as r:
         served = r.read()
-    assert hashlib.sha256(served).hexdigest() == chart_assets.sha256(chart_assets.PLOTLY_JS)
+    assert hashlib.sha256(served).hexdigest() == chart_assets.BUNDLE_SHA256
+
+
+def test_the_bundle_registers_the_trace_types_the_app_is_checked_against(server, page):
+    open_page(page, f"{server.url}/probabilities")
+    mine = page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces).sort()")
+    assert set(mine) == chart_assets.TRACES
 
 
 def test_each_chart_is_as_tall_as_its_figure(server, page):

@@ -103,7 +103,7 @@ def _check_charts(page, server, checkout) -> None:
     assert exceptions(page) == []
     assert page.evaluate("() => window.__pwned") is None
     for name, gold in (
-        ("plotly.min.js", chart_assets.PLOTLY_JS.read_bytes()),
+        (chart_assets.BUNDLE.name, chart_assets.BUNDLE.read_bytes()),
         ("chart.js", (checkout / "softmax_lab/ui/plotly_chart/chart.js").read_bytes()),
     ):
         with urllib.request.urlopen(server.url + ASSETS + name, timeout=10) as r:
@@ -112,7 +112,7 @@ def _check_charts(page, server, checkout) -> None:
         "() => performance.getEntriesByType('resource').map(r => new URL(r.name).pathname)"
         ".filter(p => p.endsWith('.js') && !p.startsWith('/static/'))"
     )
-    assert sorted(requested) == [ASSETS + "chart.js", ASSETS + "plotly.min.js"]
+    assert sorted(requested) == [ASSETS + "chart.js", ASSETS + chart_assets.BUNDLE.name]
 
 
 def _stderr(server) -> str:

@@ -5,12 +5,12 @@
 // chart's key stays the same. Every new figure is drawn with Plotly.react on the same div,
 // in place: no new plot and no page reflow.
 //
-// plotly.js is this module's neighbour in the component's asset folder (a verified copy
-// of the installed plotly package's file, see softmax_lab/ui/chart_assets.py). A module
+// plotly.js is this module's neighbour in the component's asset folder: plotly.js's own
+// cartesian bundle, checked by the app (softmax_lab/ui/chart_assets.py). A module
 // is evaluated once per page, so the script below is added once per browser tab and
 // every chart, on every page of the app, waits on the same load.
 
-const PLOTLY_URL = new URL("plotly.min.js", import.meta.url).href;
+const PLOTLY_URL = new URL("plotly-cartesian.min.js", import.meta.url).href;
 const CONFIG = {
   displaylogo: false,
   responsive: true,
