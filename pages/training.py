@@ -49,9 +49,9 @@ run, live = tc.run(), tc.live()
 
 
 # -- live view -------------------------------------------------------------------------
-# Two fragments: the progress and the accuracy and loss curves redraw on every tick; the
-# other curves, the regions and the confusion matrix change slowly and redraw every
-# 1.5 s. Each Plotly redraw holds the browser's main thread, so a light tick leaves it
+# Two fragments: the progress, the accuracy and loss curves and the loss line redraw on
+# every tick; the other curves, the regions and the confusion matrix change slowly and
+# redraw every 1.5 s. Each Plotly redraw holds the browser's main thread, so a light tick leaves it
 # free for the user's clicks (Pause lands at once).
 live.interval = ticks.tick_interval(live.running)
 
@@ -72,6 +72,9 @@ def live_curves():
         if trainer.stopped_reason:
             st.info(f"{label}: stopped: {trainer.stopped_reason}", icon=":material/stop_circle:")
     show_curves(run, live, "curves_live", LIVE_PANELS)
+    # The last recorded loss of each run, in full: the same link replays to the same. It is
+    # drawn with the progress, so the two always show the same step.
+    st.caption(loss_line(run))
 
 
 def show_curves(run, live, name, panels):
@@ -89,8 +92,6 @@ def live_regions():
     run, live = tc.run(), tc.live()
     if live.running:
         tc.publish_progress()  # the link follows the run, so a refresh comes back here
-    # The last recorded loss of each run, in full: the same link replays to the same.
-    st.caption(loss_line(run))
     for line in story(run):
         st.markdown(line)
     if any(t.config.pair == "sigmoid_pos_ce" for t in run.trainers.values()):
