@@ -1,18 +1,18 @@
 """Figures of the Gradients page: per-class gradients, the logit sweep, a descent run.
 
-The figures are built as plain dicts and validated once by ``go.Figure``: an order of
-magnitude faster than adding traces one by one through ``make_subplots``. They set no
-Plotly template (validating ``plotly_white`` costs about 0.1 s per figure); ``ui.charts.show``
+The figures are plain dicts (``style.figure``), checked by ``go.Figure`` the first time
+each shape is drawn rather than built through it on every rerun; adding traces one by one
+through ``make_subplots`` is an order of magnitude slower still. They set no Plotly
+template (validating ``plotly_white`` costs about 0.1 s per figure); ``ui.charts.show``
 attaches the lab's prebuilt ``style.TEMPLATE`` when it draws them.
 """
 
 import re
 
 import numpy as np
-import plotly.graph_objects as go
 
 from softmax_lab.activations import log_sigmoid, log_softmax, sigmoid, softmax
-from softmax_lab.figures.style import COLORS, DIVERGING, plain, plain_all
+from softmax_lab.figures.style import COLORS, DIVERGING, figure, plain, plain_all
 
 BASE_LAYOUT = {
     "margin": {"l": 40, "r": 20, "t": 40, "b": 40},
@@ -85,7 +85,8 @@ def line(x, y, name, color, n=1, dash="solid", showlegend=True, group=None, mode
 def bars(names, series, y_title, height=320, hovertemplate=None, **layout_extra):
     """Grouped bars over the classes (C,) for each series: label -> values (C,).
 
-    ``layout_extra`` entries replace those of the layout (e.g. ``legend=...``).
+    ``hovertemplate`` (if given) formats every bar's hover; ``layout_extra`` entries
+    replace those of the layout (e.g. ``legend=...``).
     """
     labels = plain_all(names)
     data = [
@@ -95,10 +96,12 @@ def bars(names, series, y_title, height=320, hovertemplate=None, **layout_extra)
             "y": np.asarray(values, dtype=np.float64),
             "name": label,
             "marker": {"color": COLORS[i % len(COLORS)]},
-            "hovertemplate": hovertemplate,
         }
         for i, (label, values) in enumerate(series.items())
     ]
+    if hovertemplate is not None:
+        for trace in data:
+            trace["hovertemplate"] = hovertemplate
     layout = dict(BASE_LAYOUT)
     layout.update(
         barmode="group",
@@ -107,7 +110,7 @@ def bars(names, series, y_title, height=320, hovertemplate=None, **layout_extra)
         xaxis={"type": "category"},
     )
     layout.update(layout_extra)
-    return go.Figure({"data": data, "layout": layout})
+    return figure(data, layout)
 
 
 def gradient_bars(names, grads):
@@ -148,7 +151,7 @@ def sweep_figure(values, sweep, titles, class_name, saturated):
         ]
     layout["xaxis2"]["title"] = {"text": "u_k = z_k / T"}
     layout.update(height=560, shapes=shapes)
-    return go.Figure({"data": data, "layout": layout})
+    return figure(data, layout)
 
 
 def descent_figure(names, shared, direct, labels):
@@ -181,7 +184,7 @@ def descent_figure(names, shared, direct, labels):
         layout[f"yaxis{sx}"]["range"] = [0, 1.05]
     layout["yaxis"]["title"] = {"text": "σ(u)"}
     layout["height"] = 340
-    return go.Figure({"data": data, "layout": layout})
+    return figure(data, layout)
 
 
 def batch_heatmaps(names, grads, colorbar_title="dL/dZ"):
@@ -223,7 +226,7 @@ def batch_heatmaps(names, grads, colorbar_title="dL/dZ"):
             "colorbar": {"title": {"text": colorbar_title}},
         },
     )
-    return go.Figure({"data": data, "layout": layout})
+    return figure(data, layout)
 
 
 def _n(x):

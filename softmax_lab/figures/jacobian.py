@@ -1,23 +1,24 @@
 """Figures of the softmax Jacobian page: heatmaps, the shrinking norm, dLdZ bars, costs.
 
-These figures are rebuilt on every temperature change, so they are assembled from
-plain dicts in one ``go.Figure`` call: no ``update_layout(template=...)``,
-``add_vline`` or ``make_subplots``, each of which is slow in Plotly. They keep
-the margins, font and legend of ``style.compact``; ``ui.charts.show`` adds the template.
+These figures are rebuilt on every temperature change, so they are plain dicts
+(``style.figure``, checked by ``go.Figure`` once per shape): no
+``update_layout(template=...)``, ``add_vline`` or ``make_subplots``, each of which is slow
+in Plotly. They keep the margins, font and legend of ``style.compact``;
+``ui.charts.show`` adds the template.
 """
 
 import numpy as np
-import plotly.graph_objects as go
 
-from softmax_lab.figures.style import COLORS, DIVERGING, plain_all
+from softmax_lab.figures.style import COLORS, DIVERGING, colorscale, figure, plain_all
 
 J_RANGE = 0.25  # |J| <= 1/4: one fixed colour scale makes rows comparable
 MAX_TEXT_CLASSES = 30
+DIFFERENCE = colorscale("PuOr")  # the writeup's difference panel, apart from J's scale
 _MARGIN = {"l": 40, "r": 20, "t": 40, "b": 40}
 
 
 def _figure(data, height, title=None, **layout):
-    """One validated figure with the compact margins, font and legend of the app."""
+    """One figure (``style.figure``) with the compact margins, font and legend of the app."""
     base = {
         "margin": _MARGIN,
         "font": {"size": 12},
@@ -26,7 +27,7 @@ def _figure(data, height, title=None, **layout):
     }
     if title is not None:
         base["title"] = {"text": title}
-    return go.Figure(data=data, layout={**base, **layout})
+    return figure(data, {**base, **layout})
 
 
 def _cell_text(J):
@@ -81,7 +82,7 @@ def writeup_comparison(exact, printed, names):
     diff = exact - printed
     lim = max(float(np.abs(diff).max()), 1e-12)
     titles = ("exact J", "printed J (A rounded to 2 decimals)", "exact − printed")
-    panels = ((exact, J_RANGE, DIVERGING), (printed, J_RANGE, DIVERGING), (diff, lim, "PuOr"))
+    panels = ((exact, J_RANGE, DIVERGING), (printed, J_RANGE, DIVERGING), (diff, lim, DIFFERENCE))
     width, gap = 0.29, 0.065
     data, layout = [], {"annotations": []}
     for i, (z, zmax, scale) in enumerate(panels):

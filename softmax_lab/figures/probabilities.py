@@ -1,10 +1,9 @@
 """Bar charts of one row under softmax and the mappings it is compared with."""
 
 import numpy as np
-import plotly.graph_objects as go
 
-from softmax_lab.figures.gradients import bars
-from softmax_lab.figures.style import compact, plain_all
+from softmax_lab.figures.gradients import BASE_LAYOUT, bars
+from softmax_lab.figures.style import figure, plain_all
 
 
 def mappings_figure(class_names, mappings):
@@ -38,22 +37,36 @@ def naive_vs_stable_figure(class_names, naive, stable, dtype_name):
 
     Entries where the naive formula gives inf or NaN are drawn as red markers at 0.
     """
-    fig = go.Figure()
     names = plain_all(class_names)
     finite = np.isfinite(naive)
-    fig.add_bar(x=names, y=np.where(finite, naive, 0.0), name=f"naive ({dtype_name})")
-    fig.add_bar(x=names, y=stable, name=f"stable ({dtype_name})")
+    data = [
+        {
+            "type": "bar",
+            "x": names,
+            "y": np.where(finite, naive, 0.0),
+            "name": f"naive ({dtype_name})",
+        },
+        {"type": "bar", "x": names, "y": stable, "name": f"stable ({dtype_name})"},
+    ]
     bad = ~finite
     if bad.any():
-        fig.add_scatter(
-            x=[n for n, b in zip(names, bad, strict=True) if b],
-            y=np.zeros(bad.sum()),
-            mode="markers+text",
-            text=[str(v) for v in naive[bad]],
-            textposition="top center",
-            marker={"color": "crimson", "size": 12, "symbol": "x"},
-            name="naive gives inf/NaN",
+        data.append(
+            {
+                "type": "scatter",
+                "x": [n for n, b in zip(names, bad, strict=True) if b],
+                "y": np.zeros(bad.sum()),
+                "mode": "markers+text",
+                "text": [str(v) for v in naive[bad]],
+                "textposition": "top center",
+                "marker": {"color": "crimson", "size": 12, "symbol": "x"},
+                "name": "naive gives inf/NaN",
+            }
         )
-    fig.update_xaxes(type="category")
-    fig.update_layout(barmode="group", height=320, yaxis_title="probability")
-    return compact(fig)
+    layout = dict(BASE_LAYOUT)
+    layout.update(
+        xaxis={"type": "category"},
+        barmode="group",
+        height=320,
+        yaxis={"title": {"text": "probability"}},
+    )
+    return figure(data, layout)

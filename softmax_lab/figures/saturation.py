@@ -1,13 +1,12 @@
 """Figures of the Saturation page: sweeps on log axes, precision limits, attention.
 
-Built as dicts and validated once, like ``softmax_lab.figures.gradients``.
+Plain dicts (``style.figure``), like ``softmax_lab.figures.gradients``.
 """
 
 import numpy as np
-import plotly.graph_objects as go
 
 from softmax_lab.figures.gradients import BASE_LAYOUT, axis_name, line, subplot_layout
-from softmax_lab.figures.style import COLORS
+from softmax_lab.figures.style import COLORS, figure
 
 FLOOR = 1e-300  # gradient norms below this are drawn at it (a log axis has no 0)
 GRAD_AXIS_DECADES = (-25, 1)  # the gradient-norm panel shows 1e-25 … 10; smaller drop off it
@@ -96,7 +95,7 @@ def readout_figure(x, readouts, titles, x_title, current=None, limits=None, grad
     layout["yaxis"].update(type="log", exponentformat="power", range=list(GRAD_AXIS_DECADES))
     layout["annotations"] += notes
     layout.update(shapes=shapes, height=640)
-    return go.Figure({"data": data, "layout": layout})
+    return figure(data, layout)
 
 
 def gap_figure(gaps, by_dtype, eps):
@@ -123,7 +122,7 @@ def gap_figure(gaps, by_dtype, eps):
         layout[f"xaxis{axis_name(n)}"]["title"] = {"text": "gap max z − z_k"}
     layout["yaxis"]["range"] = [-900, 5]
     layout["height"] = 400
-    return go.Figure({"data": data, "layout": layout})
+    return figure(data, layout)
 
 
 def attention_bars(scaled, unscaled):
@@ -155,7 +154,7 @@ def attention_bars(scaled, unscaled):
         xaxis={"title": {"text": "key" + (" (sorted)" if n > 64 else "")}},
         yaxis={"title": {"text": "weight"}},
     )
-    return go.Figure({"data": data, "layout": layout})
+    return figure(data, layout)
 
 
 def attention_sweep_figure(dims, sweep, current_d):
@@ -168,4 +167,4 @@ def attention_sweep_figure(dims, sweep, current_d):
     for n in (1, 2, 3):
         layout[f"xaxis{axis_name(n)}"].update(type="log", title={"text": "d"})
     layout.update(shapes=[_vline(n, current_d) for n in (1, 2, 3)], height=330)
-    return go.Figure({"data": data, "layout": layout})
+    return figure(data, layout)

@@ -1,10 +1,29 @@
 """Shared look for every figure: a colour cycle, a diverging scale, compact margins and
-the lab's own small Plotly template."""
+the lab's own small Plotly template; ``figure``, the plain figure the builders return."""
 
+import json
+
+import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
+from _plotly_utils.basevalidators import ColorscaleValidator
+from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
+
+
+def colorscale(name):
+    """A named Plotly colour scale as the list of [position, colour] that ``go.Figure``
+    sends: plotly.js knows few names and no reversed ones (``_r``).
+
+    Examples
+    --------
+    >>> colorscale("RdBu_r")[0]
+    [0.0, 'rgb(5,48,97)']
+    """
+    return ColorscaleValidator("colorscale", "heatmap").validate_coerce(name)
+
 
 COLORS = ("#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#9D755D")
-DIVERGING = "RdBu_r"  # centred at 0 by setting zmid=0 or a symmetric zmin/zmax
+DIVERGING = colorscale("RdBu_r")  # centred at 0 by setting zmid=0 or a symmetric zmin/zmax
 
 _TEXT, _GRID = "#31333F", "#E6EAF1"  # Streamlit's light theme: body text and chart grid
 _FONT = '"Source Sans", "Source Sans Pro", sans-serif'
@@ -37,6 +56,99 @@ TEMPLATE = go.layout.Template(
         },
     }
 )
+
+
+# -- figures as plain dicts, checked by Plotly once per shape ---------------------------
+# Free text: any string is valid here, so its value is left out of a figure's shape.
+_FREE_TEXT = frozenset({"text", "name", "hovertemplate", "texttemplate", "legendgroup"})
+_MAX_SHAPES = 1024  # shapes remembered per process (titles with class names vary them)
+_checked_shapes: set = set()
+
+
+def _shape(value, free_text=False):
+    """What Plotly's validation depends on in ``value``: its keys, types and option
+    strings, without the data (numbers, arrays, labels) or free text.
+
+    Examples
+    --------
+    >>> _shape({"type": "bar", "x": ["a", "b"], "y": [0.5, 1.5], "name": "a"})
+    (('name', 'str'), ('type', 'bar'), ('x', ('list', ('str',))), ('y', ('list', ('float',))))
+    """
+    if isinstance(value, dict):
+        return tuple((k, _shape(v, k in _FREE_TEXT)) for k, v in sorted(value.items()))
+    if isinstance(value, list | tuple):
+        if value and all(isinstance(v, dict) for v in value):
+            return tuple(_shape(v) for v in value)  # traces, shapes, annotations
+        return ("list", tuple(sorted({_shape(v, True) for v in value}, key=repr)))  # data
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.dtype.str, value.ndim)
+    if isinstance(value, str) and not free_text:
+        return value
+    return type(value).__name__
+
+
+def figure(data, layout):
+    """The figure ``{"data": data, "layout": layout}`` as a plain dict, what
+    ``ui.charts.show`` draws.
+
+    Building a ``go.Figure`` validates every property on every rerun (several ms for a
+    four-panel figure); this checks a figure with ``go.Figure`` only the first time its
+    shape (``_shape``: keys, types and option strings) is seen in the process, so a
+    misspelt property, a wrong type or an unknown option still raises, on the first draw.
+    So does a figure that ``go.Figure`` would send differently (a colour scale by name, a
+    property set to None): drawn from the dict, it would not look the same.
+
+    Parameters
+    ----------
+    data : list of dict
+        Traces, each with its ``type``.
+    layout : dict
+    """
+    spec = {"data": data, "layout": layout}
+    shape = _shape(spec)
+    if shape not in _checked_shapes:
+        validated = go.Figure(spec).to_plotly_json()  # raises on an invalid property or value
+        validated["layout"].pop("template", None)  # Plotly's default; ui.charts sets the lab's
+        if _decoded(validated) != _decoded(to_plotly_json(spec)):
+            raise ValueError(
+                "go.Figure changes this figure when it validates it (a colour scale given "
+                "by name, a property set to None, ...): write it as go.Figure sends it"
+            )
+        if len(_checked_shapes) >= _MAX_SHAPES:
+            _checked_shapes.clear()
+        _checked_shapes.add(shape)
+    return spec
+
+
+def _decoded(spec):
+    """A figure's JSON read back: what the browser receives, whatever the key order."""
+    return json.loads(pio.to_json(spec, validate=False))
+
+
+def to_plotly_json(spec):
+    """A plain figure (``figure``) as ``go.Figure.to_plotly_json`` gives it: every array
+    in Plotly's typed form (``{"dtype", "bdata"}``), in new dicts and lists.
+
+    ``to_plotly_json`` deep-copies the figure (its arrays too) and then converts the copy
+    in place; this copies only the dicts and lists, and leaves ``spec`` as it was.
+
+    Examples
+    --------
+    >>> to_plotly_json({"data": [{"type": "bar", "y": np.array([1.0])}], "layout": {}})
+    {'data': [{'type': 'bar', 'y': {'dtype': 'f8', 'bdata': 'AAAAAAAA8D8='}}], 'layout': {}}
+    """
+    if isinstance(spec, dict):
+        return {
+            key: value
+            if is_skipped_key(key)  # as Plotly's convert_to_base64: e.g. an axis range
+            else to_typed_array_spec(value)
+            if is_homogeneous_array(value)
+            else to_plotly_json(value)
+            for key, value in spec.items()
+        }
+    if isinstance(spec, list | tuple):
+        return [to_plotly_json(value) for value in spec]
+    return spec
 
 
 def compact(fig):

@@ -60,8 +60,12 @@ LARGE_KEY = "large_display"  # session state: the sidebar's large-display toggle
 
 def spec_json(fig, large: bool = False) -> str:
     """``fig`` as the JSON the component draws, with the lab's template (``TEMPLATE``);
-    ``large``: fonts of at least 18 px and taller charts (``style.large``)."""
-    spec = fig.to_plotly_json()
+    ``large``: fonts of at least 18 px and taller charts (``style.large``).
+
+    ``fig`` is a ``go.Figure`` or a plain figure dict (``style.figure``), which is
+    encoded as is: no ``go.Figure`` is built from it.
+    """
+    spec = style.to_plotly_json(fig) if isinstance(fig, dict) else fig.to_plotly_json()
     spec["layout"]["template"] = _TEMPLATE
     if large:
         style.large(spec)
