@@ -1,6 +1,7 @@
 """Shared look for every figure: a colour cycle, a diverging scale, compact margins and
 the lab's own small Plotly template; ``figure``, the plain figure the builders return."""
 
+import base64
 import json
 
 import numpy as np
@@ -63,6 +64,7 @@ TEMPLATE = go.layout.Template(
 _FREE_TEXT = frozenset({"text", "name", "hovertemplate", "texttemplate", "legendgroup"})
 _MAX_SHAPES = 1024  # shapes remembered per process (titles with class names vary them)
 _checked_shapes: set = set()
+_NESTED = (dict, list, tuple, np.ndarray)  # in a list, what is more than a number or a string
 
 
 def _shape(value, free_text=False):
@@ -79,7 +81,8 @@ def _shape(value, free_text=False):
     if isinstance(value, list | tuple):
         if value and all(isinstance(v, dict) for v in value):
             return tuple(_shape(v) for v in value)  # traces, shapes, annotations
-        return ("list", tuple(sorted({_shape(v, True) for v in value}, key=repr)))  # data
+        kinds = {_shape(v, True) if isinstance(v, _NESTED) else type(v).__name__ for v in value}
+        return ("list", tuple(sorted(kinds, key=repr)))  # data
     if isinstance(value, np.ndarray):
         return ("ndarray", value.dtype.str, value.ndim)
     if isinstance(value, str) and not free_text:
@@ -120,6 +123,23 @@ def figure(data, layout):
     return spec
 
 
+# The dtypes plotly.js reads from base64 (Plotly's plotlyjsShortTypes, less int64/uint64,
+# which Plotly first narrows to the smallest integer type that holds the values).
+_TYPED = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4"}
+_TYPED |= {"uint32": "u4", "float32": "f4", "float64": "f8"}
+
+
+def _typed_array(array):
+    """``to_typed_array_spec(array)`` for a NumPy array, the common dtypes encoded here."""
+    name = _TYPED.get(str(array.dtype))  # str: a byte-swapped array is not "float64"
+    if name is None or array.size == 0:
+        return to_typed_array_spec(array)
+    typed = {"dtype": name, "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii")}
+    if array.ndim > 1:
+        typed["shape"] = str(array.shape)[1:-1]
+    return typed
+
+
 def _decoded(spec):
     """A figure's JSON read back: what the browser receives, whatever the key order."""
     return json.loads(pio.to_json(spec, validate=False))
@@ -131,6 +151,8 @@ def to_plotly_json(spec):
 
     ``to_plotly_json`` deep-copies the figure (its arrays too) and then converts the copy
     in place; this copies only the dicts and lists, and leaves ``spec`` as it was.
+    A float or 8- to 32-bit integer NumPy array is encoded here (``_typed_array``),
+    without the round trip through narwhals Plotly makes for each array.
 
     Examples
     --------
@@ -141,13 +163,15 @@ def to_plotly_json(spec):
         return {
             key: value
             if is_skipped_key(key)  # as Plotly's convert_to_base64: e.g. an axis range
+            else _typed_array(value)
+            if type(value) is np.ndarray
             else to_typed_array_spec(value)
             if is_homogeneous_array(value)
             else to_plotly_json(value)
             for key, value in spec.items()
         }
     if isinstance(spec, list | tuple):
-        return [to_plotly_json(value) for value in spec]
+        return [to_plotly_json(v) if isinstance(v, _NESTED) else v for v in spec]
     return spec
 
 
