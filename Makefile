@@ -34,8 +34,10 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Three workers on two cores: the browser tests mostly wait on a browser or a server.
+# Each test file stays on one worker (its server and browser fixtures are shared).
 test: lint assets
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 3 --dist loadfile
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

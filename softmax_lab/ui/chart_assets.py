@@ -33,7 +33,10 @@ BUNDLE = ASSET_DIR / "plotly-cartesian.min.js"
 SERVED = frozenset({"chart.js", BUNDLE.name})  # everything in ASSET_DIR is served
 BUNDLE_VERSION = "4.1.1"
 BUNDLE_SHA256 = "79542150855a52c567260e3137095dbe2b744e6d702a5cabe67da246942fba7a"
-NPM_INTEGRITY = "sha512-o8GrFeusncwBIxbBynRJpY4pkgVB6caM+JLpwrLYbbsO7dZ8FJ+SVN2Fr+L7kiG/Z6w4P5O0Jus/Qr5EefHVeg=="
+NPM_INTEGRITY = (
+    "sha512-o8GrFeusncwBIxbBynRJpY4pkgVB6caM+JLpwrLYbbsO7dZ8FJ+SVN2Fr+L7kiG/Z6w4P5O0Jus/"
+    "Qr5EefHVeg=="
+)
 # The trace types the bundle registers (its README); a figure of any other type is not drawn.
 TRACES = frozenset(
     {
