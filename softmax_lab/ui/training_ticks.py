@@ -40,9 +40,15 @@ def tick(run, live, budget=None):
         budget = tick_budget(_busy())
     t0 = time.perf_counter()
     ran, chunk = 0, 5
-    while time.perf_counter() - t0 < budget and not run.done:
+    while not run.done:
         ran += run.step(chunk)
-        chunk = min(chunk * 2, 200)
+        elapsed = time.perf_counter() - t0
+        per_step = elapsed / max(ran, 1)
+        # The next chunk fits what is left of the budget at the pace measured so far, so
+        # a tick ends within about a step of its budget (doubling overshot it by half).
+        chunk = min(200, int((budget - elapsed) / per_step))
+        if chunk < 1:
+            break
     elapsed = time.perf_counter() - t0
     live.rate = ran / elapsed if elapsed > 0 else 0.0
     if run.done:
