@@ -51,8 +51,8 @@ run, live = tc.run(), tc.live()
 # -- live view -------------------------------------------------------------------------
 # Two fragments: the progress, the accuracy and loss curves and the loss line redraw on
 # every tick; the other curves, the regions and the confusion matrix change slowly and
-# redraw every 1.5 s. Each Plotly redraw holds the browser's main thread, so a light tick leaves it
-# free for the user's clicks (Pause lands at once).
+# redraw every 1.5 s. Each Plotly redraw holds the browser's main thread, so a light
+# tick leaves it free for the user's clicks (Pause lands at once).
 live.interval = ticks.tick_interval(live.running)
 
 

@@ -69,17 +69,17 @@ def problem(bundle: Path = BUNDLE) -> str | None:
     plotly.js version is the one the installed plotly package builds figures for, and its
     folder, all of which Streamlit serves, holds nothing else than ``SERVED``.
     """
-    where = f"`{bundle.parent}/`"
     restore = "Restore it from the repository (`git checkout softmax_lab/ui/plotly_chart`)."
     others = sorted(p.name for p in bundle.parent.iterdir() if p.name not in SERVED)
     if others:
-        return f"{where} holds files that are not the app's ({', '.join(others)}): remove them."
+        extra = ", ".join(others)
+        return f"`{bundle.parent}` holds files that are not the app's ({extra}): remove them."
     try:
         digest = sha256(bundle)
     except OSError as err:
-        return f"{where[:-1]}{bundle.name}` cannot be read ({err.strerror}). {restore}"
+        return f"`{bundle}` cannot be read ({err.strerror}). {restore}"
     if digest != BUNDLE_SHA256:
-        return f"{where[:-1]}{bundle.name}` is not the pinned file (its SHA-256 differs). {restore}"
+        return f"`{bundle}` is not the pinned file (its SHA-256 differs). {restore}"
     built_for = get_plotlyjs_version()
     if built_for != BUNDLE_VERSION:
         return (
@@ -88,11 +88,6 @@ def problem(bundle: Path = BUNDLE) -> str | None:
             "requirements (`make run`)."
         )
     return None
-
-
-def verified() -> bool:
-    """True if the served plotly.js is the pinned bundle of the right version."""
-    return problem() is None
 
 
 if __name__ == "__main__":
