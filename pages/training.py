@@ -1,5 +1,7 @@
 """Training: a small classifier learning live, and where saturation stalls it."""
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -49,20 +51,26 @@ run, live = tc.run(), tc.live()
 
 
 # -- live view -------------------------------------------------------------------------
-# Two fragments: the progress, the accuracy and loss curves and the loss line redraw on
-# every tick; the other curves, the regions and the confusion matrix change slowly and
-# redraw every 1.5 s. Each Plotly redraw holds the browser's main thread, so a light
-# tick leaves it free for the user's clicks (Pause lands at once).
-live.interval = ticks.tick_interval(live.running)
+# Two fragments, one inside the other. The inner one trains a tick and redraws the
+# progress, the accuracy and loss curves and the loss line. The outer one redraws the
+# slowly changing views (the other curves, the regions, the confusion matrix) and, on
+# each of its runs, re-arms the inner one's timer at the interval the server's load
+# asks for: a change of interval costs a run of the outer fragment, not of the page.
+# Each Plotly redraw holds the browser's main thread, so a light tick leaves it free
+# for the user's clicks (Pause lands at once).
 
 
-@st.fragment(run_every=live.interval)
 def live_curves():
     run, live = tc.run(), tc.live()
-    if live.running:
+    # Each run of the outer fragment runs this one too: then it draws again what it
+    # drew last, and only its own timer's runs train.
+    trains = live.running and not live.redraw_only
+    live.redraw_only = False
+    fresh = trains or not live.running
+    if trains:
         ticks.tick(run, live)
-        if not live.running or ticks.interval_drifted(live):
-            st.rerun(scope="app")  # stopped, or the server got busier: re-arm the timers
+        if not live.running:
+            st.rerun(scope="app")  # the run is done: the buttons change
     status = "running" if live.running else "paused"
     st.progress(
         min(run.steps / run.max_steps, 1.0),
@@ -71,25 +79,43 @@ def live_curves():
     for label, trainer in run.trainers.items():
         if trainer.stopped_reason:
             st.info(f"{label}: stopped: {trainer.stopped_reason}", icon=":material/stop_circle:")
-    show_curves(run, live, "curves_live", LIVE_PANELS)
+    show_curves(run, live, "curves_live", LIVE_PANELS, fresh)
     # The last recorded loss of each run, in full: the same link replays to the same. It is
     # drawn with the progress, so the two always show the same step.
     st.caption(loss_line(run))
 
 
-def show_curves(run, live, name, panels):
-    """The ``panels`` of every run's history; the figure is built once, then refreshed."""
-    histories = {label: t.history_arrays() for label, t in run.trainers.items()}
-    if name in live.figures:
-        refresh_curves(live.figures[name], histories, panels)
-    else:
-        live.figures[name] = curves_figure(histories, panels)
-    charts.show(live.figures[name], key=name)
+def show_curves(run, live, name, panels, fresh):
+    """The ``panels`` of every run's history; the figure is built once, then refreshed
+    when ``fresh``."""
+    if fresh or name not in live.figures:
+        histories = {label: t.history_arrays() for label, t in run.trainers.items()}
+        if name in live.figures:
+            refresh_curves(live.figures[name], histories, panels)
+        else:
+            live.figures[name] = curves_figure(histories, panels)
+        live.specs.pop(name, None)
+    show_figure(live, name)
+
+
+def show_figure(live, name, key=None, where=None):
+    """Draw ``live.figures[name]`` as chart ``key`` (default: ``name``), encoded again
+    only after it changed."""
+    large = charts.large()
+    if live.specs.get(name, (None,))[0] != large:
+        live.specs[name] = (large, charts.spec_json(live.figures[name], large))
+    charts.show_spec(live.specs[name][1], key=key or name, where=where)
 
 
 @st.fragment(run_every=ticks.slow_interval(live.running))
-def live_regions():
+def live_view():
     run, live = tc.run(), tc.live()
+    live.interval = ticks.tick_interval(live.running)
+    live.redraw_only = True
+    st.fragment(live_curves, run_every=live.interval)()
+    fresh = ticks.slow_due(live, live.running)
+    if fresh:
+        live.slow_drawn = time.monotonic()
     if live.running:
         tc.publish_progress()  # the link follows the run, so a refresh comes back here
     for line in story(run):
@@ -102,7 +128,7 @@ def live_regions():
             "gets a gradient, so nothing pulls the wrong classes' σ(z) down and every "
             "class can answer yes. " + " ".join(pos_ce_story(run))
         )
-    show_curves(run, live, "curves_slow", SLOW_PANELS)
+    show_curves(run, live, "curves_slow", SLOW_PANELS, fresh)
     st.caption(
         "top p, entropy: the mean over the training points of the largest shown probability "
         "(solid) and of the entropy in nats (dotted); both on the full training set."
@@ -111,25 +137,28 @@ def live_regions():
     # One run: regions beside its confusion matrix. Two: one column each, regions above.
     cols = st.columns([3, 2]) if len(runs) == 1 else st.columns(len(runs))
     for i, (label, trainer) in enumerate(runs.items()):
-        grid = decision_grid(trainer, run.X, resolution=60)
-        cm = trainer.confusion_matrix()
-        if label in figs:
-            refresh_decision(figs[label], *grid)
-            refresh_confusion(figs[f"cm {label}"], cm)
-        else:
-            title = label if len(runs) > 1 else ""
-            figs[label] = decision_figure(*grid, run.X, run.y, title=title)
-            figs[f"cm {label}"] = confusion_figure(cm, run.names)
+        cm_name = f"cm {label}"
+        if fresh or label not in figs:
+            grid = decision_grid(trainer, run.X, resolution=60)
+            cm = trainer.confusion_matrix()
+            if label in figs:
+                refresh_decision(figs[label], *grid)
+                refresh_confusion(figs[cm_name], cm)
+            else:
+                title = label if len(runs) > 1 else ""
+                figs[label] = decision_figure(*grid, run.X, run.y, title=title)
+                figs[cm_name] = confusion_figure(cm, run.names)
+            live.specs.pop(label, None)
+            live.specs.pop(cm_name, None)
         regions_col, cm_col = (cols[0], cols[1]) if len(runs) == 1 else (cols[i], cols[i])
-        charts.show(figs[label], key=f"regions_{label}", where=regions_col)
-        charts.show(figs[f"cm {label}"], key=f"confusion_{label}", where=cm_col)
+        show_figure(live, label, key=f"regions_{label}", where=regions_col)
+        show_figure(live, cm_name, key=f"confusion_{label}", where=cm_col)
         cm_col.caption(
             f"Confusion matrix{' of ' + label if len(runs) > 1 else ''} on the test set."
         )
 
 
-live_curves()
-live_regions()
+live_view()
 
 # -- what happens later ------------------------------------------------------------------
 later, later_open = sections.lazy_expander(

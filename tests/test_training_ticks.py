@@ -28,7 +28,7 @@ class FakeRun:
 @pytest.fixture
 def clock(monkeypatch):
     fake = types.SimpleNamespace(now=0.0)
-    fake.perf_counter = lambda: fake.now
+    fake.perf_counter = fake.monotonic = lambda: fake.now
     monkeypatch.setattr(training_ticks, "time", fake)
     return fake
 
@@ -56,3 +56,15 @@ def test_a_run_that_finishes_in_a_tick_stops(clock):
     training_ticks.tick(run, live, budget=0.03)
     assert run.steps == 37
     assert not live.running
+
+
+def test_the_slow_views_are_computed_again_after_their_interval_less_half_the_timer(
+    clock, monkeypatch
+):
+    monkeypatch.setattr(training_ticks, "_TRAINING", {})  # this session trains alone
+    live = types.SimpleNamespace(slow_drawn=10.0)
+    period = training_ticks.SLOW_SECONDS  # one session training: the timer's own period
+    clock.now = 10.0 + period - training_ticks.SLOW_SECONDS / 2 - 0.01
+    assert not training_ticks.slow_due(live, running=True)
+    clock.now += 0.02
+    assert training_ticks.slow_due(live, running=True)

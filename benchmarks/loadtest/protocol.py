@@ -98,6 +98,7 @@ class Student:
         self.exceptions: list[str] = []
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}
         self.training_steps: list[tuple[float, int]] = []  # (time, step) of each new step
+        self.full_runs: list[float] = []  # time of each full run's start (no fragment)
         self.bytes_in = 0  # protobuf payloads, after any websocket compression is undone
         self.wire_in = 0  # bytes off the socket after the handshake: frames as sent
         self.messages_in = 0
@@ -292,6 +293,7 @@ class Student:
         if kind == "new_session":
             self.session_id = msg.new_session.initialize.session_id or self.session_id
             if not msg.metadata.run.fragment_ids:  # a full run: the page is drawn anew
+                self.full_runs.append(time.monotonic())
                 self._cancel_timers()
                 self.elements = {}
                 self.ids = {}

@@ -119,8 +119,16 @@ def percentile(values, q):
     return ordered[k]
 
 
-def updates_per_second(s: Student, lo: float, hi: float) -> float:
-    return sum(1 for t, _ in s.training_steps if lo <= t < hi) / (hi - lo)
+def updates_per_second(s: Student, lo: float, hi: float) -> float | None:
+    """New step numbers a second while the student trained inside the window [lo, hi):
+    from ``lo``, or from their first update if they started later. None if they
+    trained less than half the window (too few updates to tell a rate)."""
+    times = [t for t, _ in s.training_steps if t < hi]
+    start = max(lo, times[0]) if times else lo
+    if hi - start < (hi - lo) / 2:
+        return None
+    counted = sum(1 for t in times if t > start) if start > lo else sum(t >= lo for t in times)
+    return counted / (hi - start)
 
 
 async def level(
@@ -168,6 +176,8 @@ async def level(
             await s.close()
     interactions = [x for k, v in tally.latencies.items() if k != "open" for x in v]
     rates = [updates_per_second(s, settle, stop) for s in tally.trainers]
+    late = sum(r is None for r in rates)
+    rates = [r for r in rates if r is not None]
     exceptions = [e for s in tally.students for e in s.exceptions]
     row = {
         "students": n,
@@ -184,6 +194,14 @@ async def level(
         "updates_per_s_median": statistics.median(rates) if rates else None,
         "updates_per_s_min": min(rates) if rates else None,
         "trainers_running": len(rates),
+        "trainers_late": late,  # started in the second half of the window: no rate
+        # Full reruns of the Training page per trainer in the window: each re-arms the
+        # fragment timers, and costs far more than a tick.
+        "full_runs_per_trainer": statistics.mean(
+            sum(1 for t in s.full_runs if settle <= t < stop) for s in tally.trainers
+        )
+        if tally.trainers
+        else None,
         "kib_per_s_to_clients": (bytes1 - bytes0) / 1024 / duration,
         "kib_per_s_on_wire": (wire1 - wire0) / 1024 / duration,
         "loadgen_cpu_pct": 100 * (own1 - own0) / duration,

@@ -1,4 +1,14 @@
-"""Figures of the Training page: decision regions, curves and the confusion matrix."""
+"""Figures of the Training page: decision regions, curves and the confusion matrix.
+
+Each figure's frame (layout, trace styles, no data) is built with ``go.Figure``, so
+Plotly checks it, once per process for each set of runs, classes and titles (building
+one, ``make_subplots`` above all, takes tens of milliseconds). A builder copies its
+frame as a plain dict, the form ``ui.charts.show`` draws, and fills in the data; the
+``refresh_*`` functions put new data into that dict on every live tick.
+"""
+
+import copy
+import functools
 
 import numpy as np
 import plotly.graph_objects as go
@@ -13,37 +23,38 @@ def _shade(class_index, confidence):
 
 
 def decision_figure(xs, ys, class_index, confidence, X, y, title=""):
-    """Regions coloured by predicted class and shaded by confidence, points on top."""
+    """Regions coloured by predicted class and shaded by confidence, points on top.
+
+    ``xs`` (G,) and ``ys`` (H,) span the grid, ``class_index`` and ``confidence``
+    (H, G) are the model's predicted class and its probability there (``decision_grid``);
+    ``X`` (N, 2) and ``y`` (N,) are the points and their classes."""
     n_classes = int(max(class_index.max(), y.max())) + 1
-    shade = _shade(class_index, confidence)
+    spec = copy.deepcopy(_decision_frame(n_classes, title))
+    for k, trace in enumerate(spec["data"][1:]):
+        pts = X[y == k]
+        trace.update(x=pts[:, 0], y=pts[:, 1])
+    return refresh_decision(spec, xs, ys, class_index, confidence)
+
+
+@functools.lru_cache(maxsize=64)
+def _decision_frame(n_classes, title):
     scale = []
     for k in range(n_classes):
         lo, hi = k / n_classes, (k + 1) / n_classes
         top = 1.0 if k == n_classes - 1 else hi - 1e-6
         scale += [[lo, _tint(COLORS[k], 0.85)], [top, _tint(COLORS[k], 0.35)]]
-    fig = go.Figure(
-        go.Heatmap(
-            x=xs,
-            y=ys,
-            z=shade,
-            zmin=0,
-            zmax=n_classes,
-            colorscale=scale,
-            showscale=False,
-            hoverinfo="skip",
-        )
+    heatmap = go.Heatmap(
+        zmin=0, zmax=n_classes, colorscale=scale, showscale=False, hoverinfo="skip"
     )
+    fig = go.Figure(heatmap)
     for k in range(n_classes):
-        pts = X[y == k]
         fig.add_scatter(
-            x=pts[:, 0],
-            y=pts[:, 1],
             mode="markers",
             name=f"class {k}",
             marker={"color": COLORS[k], "size": 5, "line": {"width": 0.5, "color": "white"}},
         )
     fig.update_layout(title=title, height=380, xaxis_title="x1", yaxis_title="x2")
-    return compact(fig)
+    return _spec(compact(fig))
 
 
 def _tint(hex_color, amount):
@@ -117,18 +128,20 @@ def curves_figure(histories, panels=CURVE_PANELS):
     share the accuracy axes; each run's loss has its own panel and axis. Trace order:
     panel by panel, then run by run, then metric by metric.
     """
-    layout = panel_layout(histories, panels)
-    colors = {label: COLORS[i] for i, label in enumerate(histories)}
-    thinned = {label: _thinned(h) for label, h in histories.items()}
+    spec = copy.deepcopy(_curves_frame(tuple(histories), panels))
+    return refresh_curves(spec, histories, panels)
+
+
+@functools.lru_cache(maxsize=64)
+def _curves_frame(labels, panels):
+    layout = panel_layout(labels, panels)
+    colors = {label: COLORS[i] for i, label in enumerate(labels)}
     fig = make_subplots(rows=1, cols=len(layout), subplot_titles=[t for t, _, _ in layout])
     shown = set()
     for col, (_, metrics, runs) in enumerate(layout, start=1):
         for label in runs:
-            h = thinned[label]
-            for metric, dash in metrics:
+            for _, dash in metrics:
                 fig.add_scatter(
-                    x=h["step"],
-                    y=_curve(h, metric),
                     name=plain(label),
                     line={"color": colors[label], "dash": dash},
                     legendgroup=label,
@@ -146,55 +159,58 @@ def curves_figure(histories, panels=CURVE_PANELS):
     fig.update_layout(height=300)
     compact(fig)
     fig.update_layout(legend={"y": -0.3})  # below the axes' "step" titles
-    return fig
+    return _spec(fig)
 
 
 def confusion_figure(cm, names):
     """Counts (C, C): true class down, predicted class across."""
+    return refresh_confusion(copy.deepcopy(_confusion_frame(tuple(names))), cm)
+
+
+@functools.lru_cache(maxsize=64)
+def _confusion_frame(names):
     labels = plain_all(names)
-    fig = go.Figure(
-        go.Heatmap(
-            z=cm,
-            x=labels,
-            y=labels,
-            colorscale="Blues",
-            text=cm,
-            texttemplate="%{text}",
-            showscale=False,
-        )
+    heatmap = go.Heatmap(
+        x=labels, y=labels, colorscale="Blues", texttemplate="%{text}", showscale=False
     )
+    fig = go.Figure(heatmap)
     fig.update_xaxes(type="category", title="predicted")
     fig.update_yaxes(type="category", title="true", autorange="reversed")
     fig.update_layout(height=300)
-    return compact(fig)
+    return _spec(compact(fig))
 
 
-# Live updates: a figure is built once per run, then only its data change. Building a
-# Plotly figure validates every property; replacing arrays is far cheaper.
+def _spec(fig):
+    """``fig`` as the plain dict that ``ui.charts.show`` draws (the lab's template is
+    added there). The cached frames are copied before use: nothing changes them."""
+    spec = fig.to_plotly_json()
+    spec["layout"].pop("template", None)
+    return spec
 
 
-def refresh_decision(fig, xs, ys, class_index, confidence):
-    """Put new regions into a ``decision_figure``; returns ``fig``."""
-    with fig.batch_update():
-        fig.data[0].update(x=xs, y=ys, z=_shade(class_index, confidence))
-    return fig
+# Live updates: a figure is built once per run, then only its data change.
 
 
-def refresh_curves(fig, histories, panels=CURVE_PANELS):
-    """Put new histories into a ``curves_figure`` built for the same runs; returns ``fig``."""
-    traces = iter(fig.data)
+def refresh_decision(spec, xs, ys, class_index, confidence):
+    """Put new regions into a ``decision_figure``; returns ``spec``."""
+    spec["data"][0].update(x=xs, y=ys, z=_shade(class_index, confidence))
+    return spec
+
+
+def refresh_curves(spec, histories, panels=CURVE_PANELS):
+    """Put new histories into a ``curves_figure`` built for the same runs; returns
+    ``spec``."""
+    traces = iter(spec["data"])
     thinned = {label: _thinned(h) for label, h in histories.items()}
-    with fig.batch_update():
-        for _, metrics, runs in panel_layout(histories, panels):
-            for label in runs:
-                h = thinned[label]
-                for metric, _ in metrics:
-                    next(traces).update(x=h["step"], y=_curve(h, metric))
-    return fig
+    for _, metrics, runs in panel_layout(histories, panels):
+        for label in runs:
+            h = thinned[label]
+            for metric, _ in metrics:
+                next(traces).update(x=h["step"], y=_curve(h, metric))
+    return spec
 
 
-def refresh_confusion(fig, cm):
-    """Put new counts into a ``confusion_figure``; returns ``fig``."""
-    with fig.batch_update():
-        fig.data[0].update(z=cm, text=cm)
-    return fig
+def refresh_confusion(spec, cm):
+    """Put new counts into a ``confusion_figure``; returns ``spec``."""
+    spec["data"][0].update(z=cm, text=cm)
+    return spec

@@ -72,12 +72,22 @@ def spec_json(fig, large: bool = False) -> str:
     return pio.to_json(spec, validate=False)
 
 
+def large() -> bool:
+    """Whether the sidebar's large-display toggle is on."""
+    return st.session_state.get(LARGE_KEY, False)
+
+
 def show(fig, *, key: str, where=None) -> None:
     """Draw ``fig`` in ``where`` (default: the current container), updated in place.
 
     ``key`` names the chart: while it stays the same across reruns the browser keeps
     the chart and redraws only what changed.
     """
+    show_spec(spec_json(fig, large()), key=key, where=where)
+
+
+def show_spec(spec: str, *, key: str, where=None) -> None:
+    """``show`` for a figure already encoded by ``spec_json``."""
     with where if where is not None else contextlib.nullcontext():
         if PLOTLY_JS_PROBLEM is not None:
             st.warning(missing(PLOTLY_JS_PROBLEM), icon=":material/warning:")
@@ -87,4 +97,4 @@ def show(fig, *, key: str, where=None) -> None:
         except StreamlitAPIException:  # no asset folder: the package is not installed
             st.error(NOT_INSTALLED, icon=":material/error:")
             return
-        mount(data=spec_json(fig, st.session_state.get(LARGE_KEY, False)), key=KEY_PREFIX + key)
+        mount(data=spec, key=KEY_PREFIX + key)

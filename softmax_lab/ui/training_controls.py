@@ -50,7 +50,10 @@ class LiveView:
     running: bool = False
     rate: float = 0.0  # steps per second of the last tick
     interval: float | None = None  # the live fragment's timer, seconds
+    redraw_only: bool = False  # the live fragment's next run draws, but does not train
+    slow_drawn: float = 0.0  # time.monotonic() the slow views were last computed
     figures: dict = field(default_factory=dict)
+    specs: dict = field(default_factory=dict)  # name -> (large display?, JSON drawn)
     csv_digest: tuple | None = None  # the uploaded file the run was built on
     published: float = 0.0  # time.monotonic() of the last step written to the link
 

@@ -2,7 +2,9 @@
 
 A process-wide load governor (it holds no user data, only which sessions are training
 right now) spaces the ticks out as more sessions train, so the server stays
-responsive to everyone.
+responsive to everyone. The page's slow fragment holds the live one and re-arms its
+timer at ``tick_interval`` on each of its runs; ``slow_due`` says whether a run of the
+slow fragment computes its views again or only draws again what it drew last.
 """
 
 import threading
@@ -13,9 +15,9 @@ SLOW_SECONDS = 1.5
 TICK_BUDGET = 0.03  # seconds of training per tick at most, so a tick stays light
 MIN_BUDGET = 0.002  # seconds of training per tick at least, however busy the server
 # Server time of one update besides its training: the fragment's run, the progress bar
-# and the curves' figure JSON, and sending them (make loadtest's costs, in
-# benchmarks/README.md). The governor plans with it.
-TICK_OVERHEAD = 0.022
+# and the curves' figure JSON, sending them, and a share of the slow fragment's runs
+# (make loadtest, in benchmarks/README.md). The governor plans with it.
+TICK_OVERHEAD = 0.015
 # The share of one core (the interpreter lock is one per process) that the ticks of all
 # training sessions together may take, at most and at least: the governor gives the
 # ticks what the rest of the server (everyone's clicks) leaves below TARGET_LOAD.
@@ -24,7 +26,7 @@ MIN_SHARE = 0.1
 TARGET_LOAD = 0.85
 # Updates come at least this often while the budget can still shrink: at least one
 # update a second for each student, with the fragment timers' jitter to spare.
-MAX_UPDATE_SECONDS = 0.9
+MAX_UPDATE_SECONDS = 0.8
 _TRAINING: dict[str, float] = {}
 _TRAINING_LOCK = threading.Lock()
 # This process's CPU seconds per second, smoothed, and the share the ticks were given.
@@ -37,7 +39,7 @@ def tick(run, live, budget=None):
     governor's ``tick_budget``); sets ``live.rate`` (steps per second) and stops
     ``live.running`` when the run is done."""
     if budget is None:
-        budget = tick_budget(_busy())
+        budget = tick_budget(_training_now())
     t0 = time.perf_counter()
     ran, chunk = 0, 5
     while not run.done:
@@ -62,12 +64,6 @@ def _session_id():
     return ctx.session_id if ctx else "bare"
 
 
-def _busy() -> int:
-    """How many sessions trained in the last 3 s (at least 1)."""
-    with _TRAINING_LOCK:
-        return max(1, len(_TRAINING))
-
-
 def plan(busy: int, share: float = TRAINING_SHARE) -> tuple[float, float]:
     """(seconds between updates, seconds of training per update) for ``busy`` sessions
     whose ticks together may take ``share`` of a core.
@@ -84,8 +80,10 @@ def plan(busy: int, share: float = TRAINING_SHARE) -> tuple[float, float]:
     >>> plan(1)
     (0.15, 0.03)
     >>> interval, budget = plan(30)
-    >>> round(interval, 2), budget  # thirty at once: the least training, about 1 update/s
-    (0.96, 0.002)
+    >>> interval, round(budget, 3)  # thirty at once: little training, 1.25 updates/s
+    (0.8, 0.005)
+    >>> plan(45)  # forty-five: the least training, and a longer interval
+    (1.02, 0.002)
     >>> 30 * (budget + TICK_OVERHEAD) / interval <= TRAINING_SHARE + 1e-12
     True
     >>> plan(30, share=0.1)[0] > 1  # a smaller share: fewer updates of MIN_BUDGET
@@ -151,16 +149,21 @@ def tick_interval(running):
     core and the server stays responsive to everyone."""
     if not running:
         return None
+    # The interval depends on how many train, not on the share: the slow fragment
+    # re-arms the live one's timer when it changes, and then draws everything again.
+    return plan(_training_now())[0]
+
+
+def _training_now() -> int:
+    """Count this session as training (each tick does), and return how many sessions
+    trained in the last 3 s."""
     now = time.monotonic()
     with _TRAINING_LOCK:
         _TRAINING[_session_id()] = now
         for sid, seen in list(_TRAINING.items()):
             if now - seen > 3.0:
                 del _TRAINING[sid]
-        busy = len(_TRAINING)
-    # The interval depends on how many train, not on the share: a new interval re-arms
-    # every trainer's timer with a full rerun, which a busy server can least afford.
-    return plan(busy)[0]
+        return len(_TRAINING)
 
 
 def slow_interval(running):
@@ -170,8 +173,19 @@ def slow_interval(running):
     return max(SLOW_SECONDS, 8 * tick_interval(running)) if running else None
 
 
-def interval_drifted(live):
-    """Whether the load changed enough that the fragment's timer should be re-armed."""
-    wanted = tick_interval(live.running)
-    current = live.interval
-    return bool(wanted and current) and abs(wanted - current) / current > 0.5
+def slow_due(live, running, now=None):
+    """Whether the slow views should be computed again, ``slow_interval`` after they
+    last were, less half of ``SLOW_SECONDS`` for the timers' jitter. Their fragment's
+    timer was set when the run started, for the load then; as more sessions train,
+    its runs in between only draw again. Always while paused: a rerun then follows a
+    change.
+
+    >>> from types import SimpleNamespace
+    >>> live = SimpleNamespace(slow_drawn=100.0)
+    >>> slow_due(live, running=False, now=100.1)
+    True
+    """
+    if not running:
+        return True
+    now = time.monotonic() if now is None else now
+    return now - live.slow_drawn >= slow_interval(running) - SLOW_SECONDS / 2
