@@ -62,9 +62,27 @@ def test_the_slow_views_are_computed_again_after_their_interval_less_half_the_ti
     clock, monkeypatch
 ):
     monkeypatch.setattr(training_ticks, "_TRAINING", {})  # this session trains alone
+    monkeypatch.setattr(training_ticks, "_SHARE", {"share": training_ticks.TRAINING_SHARE})
+    clock.process_time = lambda: 0.0  # a quiet server: the ticks keep their whole share
     live = types.SimpleNamespace(slow_drawn=10.0)
     period = training_ticks.SLOW_SECONDS  # one session training: the timer's own period
     clock.now = 10.0 + period - training_ticks.SLOW_SECONDS / 2 - 0.01
     assert not training_ticks.slow_due(live, running=True)
     clock.now += 0.02
     assert training_ticks.slow_due(live, running=True)
+
+
+@pytest.mark.parametrize(("share", "gold"), [(0.75, 0.8), (0.35, 1.0), (0.1, 3.4)])
+def test_twenty_training_get_longer_intervals_as_the_rest_of_the_server_takes_more(
+    clock, monkeypatch, share, gold
+):
+    clock.now, clock.process_time = 50.0, lambda: 0.0
+    others = {f"other {i}": 50.0 for i in range(19)}  # this session ("bare") is the 20th
+    monkeypatch.setattr(training_ticks, "_TRAINING", others)
+    monkeypatch.setattr(training_ticks, "_SHARE", {"share": share})
+    # 20 sessions of at least MIN_BUDGET + TICK_OVERHEAD each within ``share`` of a core,
+    # but no oftener than MAX_UPDATE_SECONDS; rounded up to 0.05 s.
+    assert training_ticks.tick_interval(True) == gold
+    if gold > training_ticks.MAX_UPDATE_SECONDS:
+        least = 20 * (training_ticks.MIN_BUDGET + training_ticks.TICK_OVERHEAD) / share
+        assert gold - 0.05 < least <= gold

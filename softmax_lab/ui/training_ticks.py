@@ -7,6 +7,7 @@ timer at ``tick_interval`` on each of its runs; ``slow_due`` says whether a run 
 slow fragment computes its views again or only draws again what it drew last.
 """
 
+import math
 import threading
 import time
 
@@ -125,33 +126,29 @@ def current_share(busy: int) -> float:
         if elapsed >= 0.5:
             rate = (cpu - _LOAD["cpu"]) / elapsed
             _LOAD.update(at=now, cpu=cpu, rate=0.6 * _LOAD["rate"] + 0.4 * rate)
-            interval = plan(busy)[0]
-            budget = _budget(busy, _SHARE["share"], interval)
+            interval, budget = plan(busy, _SHARE["share"])
             training = busy * (budget + TICK_OVERHEAD) / interval
             _SHARE["share"] = share_for(_LOAD["rate"], training)
         return _SHARE["share"]
 
 
 def tick_budget(busy: int) -> float:
-    """Seconds of training per tick while ``busy`` sessions train: ``plan``'s interval
-    at the full share (so the timers stay put), the budget that fits the share the
-    ticks have now."""
-    return _budget(busy, current_share(busy), plan(busy)[0])
-
-
-def _budget(busy: int, share: float, interval: float) -> float:
-    return min(TICK_BUDGET, max(MIN_BUDGET, share * interval / max(1, busy) - TICK_OVERHEAD))
+    """Seconds of training per tick while ``busy`` sessions train, at the share the
+    ticks have now (``plan``)."""
+    return plan(busy, current_share(busy))[1]
 
 
 def tick_interval(running):
-    """Seconds between live updates of this session, from ``plan``: 0.15 s alone, then
-    longer as more sessions train, so the ticks together stay within their share of a
-    core and the server stays responsive to everyone."""
+    """Seconds between live updates of this session, from ``plan`` at the share the
+    ticks have now: 0.15 s alone, then longer as more sessions train or the rest of the
+    server gets busier, so the ticks together stay within their share of a core and the
+    server stays responsive to everyone. In steps of 0.05 s, so that a small change of
+    load leaves the timer alone."""
     if not running:
         return None
-    # The interval depends on how many train, not on the share: the slow fragment
-    # re-arms the live one's timer when it changes, and then draws everything again.
-    return plan(_training_now())[0]
+    # The slow fragment's runs re-arm the live one's timer when this changes.
+    busy = _training_now()
+    return round(math.ceil(plan(busy, current_share(busy))[0] / 0.05 - 1e-9) * 0.05, 2)
 
 
 def _training_now() -> int:
