@@ -107,7 +107,7 @@ def show_figure(live, name, key=None, where=None):
     charts.show_spec(live.specs[name][1], key=key or name, where=where)
 
 
-@st.fragment(run_every=ticks.slow_interval(live.running))
+@st.fragment(run_every=ticks.slow_timer(live.running))
 def live_view():
     run, live = tc.run(), tc.live()
     live.interval = ticks.tick_interval(live.running)

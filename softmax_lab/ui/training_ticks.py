@@ -13,6 +13,7 @@ import time
 
 TICK_SECONDS = 0.15  # between updates for one student training alone
 SLOW_SECONDS = 1.5
+REARM_SECONDS = 3.0  # the live fragment's timer follows the load at most this late
 TICK_BUDGET = 0.03  # seconds of training per tick at most, so a tick stays light
 MIN_BUDGET = 0.002  # seconds of training per tick at least, however busy the server
 # Server time of one update besides its training: the fragment's run, the progress bar
@@ -24,7 +25,7 @@ TICK_OVERHEAD = 0.015
 # ticks what the rest of the server (everyone's clicks) leaves below TARGET_LOAD.
 TRAINING_SHARE = 0.75
 MIN_SHARE = 0.1
-TARGET_LOAD = 0.85
+TARGET_LOAD = 0.75
 # Updates come at least this often while the budget can still shrink: at least one
 # update a second for each student, with the fragment timers' jitter to spare.
 MAX_UPDATE_SECONDS = 0.8
@@ -106,15 +107,17 @@ def share_for(load: float, training: float) -> float:
 
     Examples
     --------
-    >>> share_for(load=0.3, training=0.25)  # a quiet server: the whole share
+    >>> share_for(load=0.3, training=0.3)  # only the ticks: the whole share
     0.75
+    >>> share_for(load=0.5, training=0.3)  # some clicks
+    0.55
     >>> share_for(load=1.0, training=0.5)  # busy clicks: the ticks give way
-    0.35
+    0.25
     >>> share_for(load=1.0, training=0.1)
     0.1
     """
     free = TARGET_LOAD - max(0.0, load - training)
-    return min(TRAINING_SHARE, max(MIN_SHARE, round(free / 0.05) * 0.05))
+    return min(TRAINING_SHARE, max(MIN_SHARE, round(round(free / 0.05) * 0.05, 2)))
 
 
 def current_share(busy: int) -> float:
@@ -161,6 +164,13 @@ def _training_now() -> int:
             if now - seen > 3.0:
                 del _TRAINING[sid]
         return len(_TRAINING)
+
+
+def slow_timer(running):
+    """Seconds between runs of the slow fragment: ``slow_interval``, but at most
+    ``REARM_SECONDS``, since each run also re-arms the live fragment's timer for the
+    load of the moment (the runs in between draw again what they drew last)."""
+    return min(slow_interval(running), REARM_SECONDS) if running else None
 
 
 def slow_interval(running):
