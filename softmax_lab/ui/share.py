@@ -17,7 +17,15 @@ temperature drag adds no browser-history entry. They are read with the rest of a
 never written here (Streamlit refuses it), and a change of them alone is not a new link.
 A typed T off the slider's grid (0.5) is snapped (0.501); Streamlit drops it from the
 address bar until the next rerun puts the snapped value back. "Copy link" is always whole.
+
+A click sent before the browser received the last address written (the Training page
+writes its step every few seconds) carries the address before it. That is not a new
+link: read as one, it would rewind the run to the older step. So the address that the
+last write replaced counts as this session's own for ``SUPERSEDED_SECONDS`` (a Back to
+it that soon is ignored too, and the next run writes the current view again).
 """
+
+import time
 
 import streamlit as st
 
@@ -28,6 +36,8 @@ from softmax_lab.ui.text import md
 PASSTHROUGH = frozenset({"lesson", "step", "large"})
 BOUND = frozenset({state.TEMPERATURE_KEY})
 _WRITTEN = "url_written"
+_SUPERSEDED = "url_superseded"  # (the params the last write replaced, when)
+SUPERSEDED_SECONDS = 3.0
 _ERROR = "url_error"
 _INCOMING = "url_incoming"  # the parameters of a link opened in this run
 _PAGE = "url_page_params"  # what the page adds to the link
@@ -75,7 +85,7 @@ def load_from_url() -> None:
     st.session_state[_PAGE] = {}
     bound = {k: v for k, v in current.items() if k in BOUND}
     first_run = _WRITTEN not in st.session_state
-    new_link = bool(params) and params != st.session_state.get(_WRITTEN)
+    new_link = bool(params) and params != st.session_state.get(_WRITTEN) and not _stale(params)
     if not (new_link or (first_run and bound)):  # a bound T alone: only a first visit's
         return
     st.session_state[_INCOMING] = params
@@ -88,6 +98,12 @@ def load_from_url() -> None:
         report(f"This link could not be read, so the lab kept its batch: {err}")
     else:
         state.load(ws)
+
+
+def _stale(params: dict) -> bool:
+    """Whether ``params`` are the address the last write replaced, only just."""
+    replaced, at = st.session_state.get(_SUPERSEDED, (None, 0.0))
+    return params == replaced and time.monotonic() - at < SUPERSEDED_SECONDS
 
 
 def incoming() -> dict | None:
@@ -126,6 +142,9 @@ def write_to_url() -> None:
     changed = {k: v for k, v in full.items() if current.get(k) != v}
     if changed:
         st.query_params.update(changed)
+    before = st.session_state.get(_WRITTEN)
+    if before is not None and before != wanted:
+        st.session_state[_SUPERSEDED] = (before, time.monotonic())
     st.session_state[_WRITTEN] = wanted
 
 
