@@ -94,15 +94,14 @@ def show_curves(run, live, name, panels, fresh):
             refresh_curves(live.figures[name], histories, panels)
         else:
             live.figures[name] = curves_figure(histories, panels)
-        live.specs.pop(name, None)
-    show_figure(live, name)
+    show_figure(live, name, fresh)
 
 
-def show_figure(live, name, key=None, where=None):
-    """Draw ``live.figures[name]`` as chart ``key`` (default: ``name``), encoded again
-    only after it changed."""
+def show_figure(live, name, fresh, key=None, where=None):
+    """Draw ``live.figures[name]`` as chart ``key`` (default: ``name``); its JSON is
+    encoded again when ``fresh`` (the figure was refreshed) or the display changed."""
     large = charts.large()
-    if live.specs.get(name, (None,))[0] != large:
+    if fresh or live.specs.get(name, (None,))[0] != large:
         live.specs[name] = (large, charts.spec_json(live.figures[name], large))
     charts.show_spec(live.specs[name][1], key=key or name, where=where)
 
@@ -113,7 +112,7 @@ def live_view():
     live.interval = ticks.tick_interval(live.running)
     live.redraw_only = True
     st.fragment(live_curves, run_every=live.interval)()
-    fresh = ticks.slow_due(live, live.running)
+    fresh = ticks.slow_due(live)
     if fresh:
         live.slow_drawn = time.monotonic()
     if live.running:
@@ -148,11 +147,9 @@ def live_view():
                 title = label if len(runs) > 1 else ""
                 figs[label] = decision_figure(*grid, run.X, run.y, title=title)
                 figs[cm_name] = confusion_figure(cm, run.names)
-            live.specs.pop(label, None)
-            live.specs.pop(cm_name, None)
         regions_col, cm_col = (cols[0], cols[1]) if len(runs) == 1 else (cols[i], cols[i])
-        show_figure(live, label, key=f"regions_{label}", where=regions_col)
-        show_figure(live, cm_name, key=f"confusion_{label}", where=cm_col)
+        show_figure(live, label, fresh, key=f"regions_{label}", where=regions_col)
+        show_figure(live, cm_name, fresh, key=f"confusion_{label}", where=cm_col)
         cm_col.caption(
             f"Confusion matrix{' of ' + label if len(runs) > 1 else ''} on the test set."
         )

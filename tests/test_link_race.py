@@ -6,11 +6,8 @@ import asyncio
 import re
 import time
 
-from benchmarks.loadtest.protocol import Student
-from benchmarks.loadtest.servers import AppProcess
-from benchmarks.loadtest.students import TRAIN_STEPS, deep_link
 from softmax_lab.ui.training_controls import PUBLISH_SECONDS
-from tests.test_scale_out import _run_in_own_loop
+from tests.simulated_students import against_a_fresh_server, start_training
 
 
 def _at(query: str) -> int:
@@ -18,12 +15,7 @@ def _at(query: str) -> int:
 
 
 async def _scenario(url: str):
-    s = Student(url, "probabilities", deep_link(0))
-    await s.connect()
-    await s.open()
-    await s.go_to("training")
-    await s.set_widget("tr_max_steps", double_value=TRAIN_STEPS)
-    await s.click("Start")
+    s = await start_training(url, 0)
     before = s.query
     assert _at(before) == 0
     deadline = time.monotonic() + PUBLISH_SECONDS + 10
@@ -41,9 +33,4 @@ async def _scenario(url: str):
 
 
 def test_a_click_with_the_address_before_the_last_write_does_not_rewind_the_run():
-    app = AppProcess()
-    try:
-        _run_in_own_loop(lambda: asyncio.wait_for(_scenario(app.url), 90))
-        assert "Traceback" not in app.output()
-    finally:
-        app.stop()
+    against_a_fresh_server(_scenario, timeout=90)

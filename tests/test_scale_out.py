@@ -13,7 +13,6 @@ it the test skips locally and fails when ``CI=true``.
 import asyncio
 import json
 import os
-import threading
 import urllib.parse
 
 import pytest
@@ -23,6 +22,7 @@ from benchmarks.loadtest.protocol import Student
 from benchmarks.loadtest.servers import AppProcess, Nginx, nginx_path
 from benchmarks.loadtest.students import deep_link, level
 from softmax_lab.workspace import TEMPERATURES
+from tests.simulated_students import run_in_own_loop
 
 SECRET = "shared-by-every-replica-in-this-test"
 
@@ -129,26 +129,6 @@ async def _scenario(apps, proxy):
     assert "Traceback" not in alive.output()
 
 
-def _run_in_own_loop(make_coroutine):
-    """Run a coroutine to its end on a fresh event loop in a thread of its own.
-
-    Playwright's sync API (the browser tests' session fixture) keeps an event loop
-    running in the main thread, where ``asyncio.run`` refuses to start."""
-    outcome = {}
-
-    def target():
-        try:
-            asyncio.run(make_coroutine())
-        except BaseException as err:  # re-raised in the test's thread
-            outcome["error"] = err
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-
-
 def test_two_replicas_keep_students_and_fail_over(cluster):
     apps, proxy = cluster
-    _run_in_own_loop(lambda: asyncio.wait_for(_scenario(apps, proxy), 120))
+    run_in_own_loop(lambda: asyncio.wait_for(_scenario(apps, proxy), 120))

@@ -10,22 +10,10 @@ import time
 import pytest
 
 from benchmarks.loadtest.protocol import Student
-from benchmarks.loadtest.servers import AppProcess
-from benchmarks.loadtest.students import TRAIN_STEPS, deep_link
 from softmax_lab.ui import training_ticks
-from tests.test_scale_out import _run_in_own_loop
+from tests.simulated_students import against_a_fresh_server, start_training
 
 CLASS = 12  # students training at once in the second part
-
-
-async def _start_training(url: str, i: int) -> Student:
-    s = Student(url, "probabilities", deep_link(i))
-    await s.connect()
-    await s.open()
-    await s.go_to("training")
-    await s.set_widget("tr_max_steps", double_value=TRAIN_STEPS)
-    await s.click("Start")
-    return s
 
 
 def _intervals(s: Student) -> list[float]:
@@ -33,13 +21,13 @@ def _intervals(s: Student) -> list[float]:
 
 
 async def _scenario(url: str):
-    first = await _start_training(url, 0)
+    first = await start_training(url, 0)
     await asyncio.sleep(1.0)
     # Alone: the live timer at TICK_SECONDS, the slow one at SLOW_SECONDS.
     gold = [training_ticks.TICK_SECONDS, training_ticks.SLOW_SECONDS]
     assert _intervals(first) == pytest.approx(gold)  # the message's float32
     full_runs = len(first.full_runs)
-    others = [await _start_training(url, i) for i in range(1, CLASS)]
+    others = [await start_training(url, i) for i in range(1, CLASS)]
     # Each run of the first student's slow fragment re-arms its live timer; give it
     # REARM_SECONDS and the slow timer's period to notice the class.
     deadline = time.monotonic() + training_ticks.REARM_SECONDS + 4
@@ -61,9 +49,4 @@ async def _scenario(url: str):
 
 
 def test_the_live_timer_follows_the_class_without_a_rerun_of_the_page():
-    app = AppProcess()
-    try:
-        _run_in_own_loop(lambda: asyncio.wait_for(_scenario(app.url), 120))
-        assert "Traceback" not in app.output()
-    finally:
-        app.stop()
+    against_a_fresh_server(_scenario, timeout=120)

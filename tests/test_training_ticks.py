@@ -58,18 +58,18 @@ def test_a_run_that_finishes_in_a_tick_stops(clock):
     assert not live.running
 
 
+@pytest.mark.parametrize(
+    ("interval", "period"),
+    [(0.15, 1.5), (0.8, 6.4)],  # alone: SLOW_SECONDS; busy: 8 ticks
+)
 def test_the_slow_views_are_computed_again_after_their_interval_less_half_the_timer(
-    clock, monkeypatch
+    clock, interval, period
 ):
-    monkeypatch.setattr(training_ticks, "_TRAINING", {})  # this session trains alone
-    monkeypatch.setattr(training_ticks, "_SHARE", {"share": training_ticks.TRAINING_SHARE})
-    clock.process_time = lambda: 0.0  # a quiet server: the ticks keep their whole share
-    live = types.SimpleNamespace(slow_drawn=10.0)
-    period = training_ticks.SLOW_SECONDS  # one session training: the timer's own period
+    live = types.SimpleNamespace(running=True, interval=interval, slow_drawn=10.0)
     clock.now = 10.0 + period - training_ticks.SLOW_SECONDS / 2 - 0.01
-    assert not training_ticks.slow_due(live, running=True)
+    assert not training_ticks.slow_due(live)
     clock.now += 0.02
-    assert training_ticks.slow_due(live, running=True)
+    assert training_ticks.slow_due(live)
 
 
 @pytest.mark.parametrize(("share", "gold"), [(0.75, 0.8), (0.35, 1.0), (0.1, 3.4)])

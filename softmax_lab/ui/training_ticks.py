@@ -170,29 +170,32 @@ def slow_timer(running):
     """Seconds between runs of the slow fragment: ``slow_interval``, but at most
     ``REARM_SECONDS``, since each run also re-arms the live fragment's timer for the
     load of the moment (the runs in between draw again what they drew last)."""
-    return min(slow_interval(running), REARM_SECONDS) if running else None
+    return min(slow_interval(tick_interval(running)), REARM_SECONDS) if running else None
 
 
-def slow_interval(running):
-    """Seconds between redraws of the slowly changing views (the regions, the confusion):
-    ``SLOW_SECONDS``, or eight live updates when many train (each redraw computes the
-    decision regions of every run and sends several figures)."""
-    return max(SLOW_SECONDS, 8 * tick_interval(running)) if running else None
+def slow_interval(interval):
+    """Seconds between redraws of the slowly changing views (the regions, the confusion)
+    when live updates come every ``interval`` seconds: ``SLOW_SECONDS``, or eight live
+    updates when many train (each redraw computes the decision regions of every run and
+    sends several figures)."""
+    return max(SLOW_SECONDS, 8 * interval)
 
 
-def slow_due(live, running, now=None):
-    """Whether the slow views should be computed again, ``slow_interval`` after they
-    last were, less half of ``SLOW_SECONDS`` for the timers' jitter. Their fragment's
-    timer was set when the run started, for the load then; as more sessions train,
-    its runs in between only draw again. Always while paused: a rerun then follows a
-    change.
+def slow_due(live, now=None):
+    """Whether the slow views should be computed again: ``slow_interval`` of the live
+    interval (``live.interval``) after they last were, less half of ``SLOW_SECONDS`` for
+    the timers' jitter. Their fragment's timer was set when the run started, for the
+    load then; as more sessions train, its runs in between only draw again. Always while
+    paused: a rerun then follows a change.
 
     >>> from types import SimpleNamespace
-    >>> live = SimpleNamespace(slow_drawn=100.0)
-    >>> slow_due(live, running=False, now=100.1)
+    >>> live = SimpleNamespace(running=True, interval=0.8, slow_drawn=100.0)
+    >>> slow_due(live, now=105.0), slow_due(live, now=106.0)  # every 6.4 s, less 0.75
+    (False, True)
+    >>> slow_due(SimpleNamespace(running=False, slow_drawn=100.0), now=100.1)
     True
     """
-    if not running:
+    if not live.running:
         return True
     now = time.monotonic() if now is None else now
-    return now - live.slow_drawn >= slow_interval(running) - SLOW_SECONDS / 2
+    return now - live.slow_drawn >= slow_interval(live.interval) - SLOW_SECONDS / 2
