@@ -189,10 +189,10 @@ def multi_label_section():
             "y = [1, 1, 0, 0]. Pick multi-hot labels on the Probabilities page to use your own."
         )
     best = sweeps.multilabel_optimum(multi)
-    m1, m2, m3 = st.columns(3)
-    m1.metric("softmax + CE: minimum loss", f"{best['ce_min']:.4f}", help="Σy · H(y / Σy)")
-    m2.metric("sigmoid + BCE: infimum", f"{best['bce_inf']:.4f}", help="Reached as |z| → ∞")
-    m3.metric("labels Σy", f"{multi.sum():g}")
+    metrics = st.container(horizontal=True)
+    metrics.metric("softmax + CE: minimum loss", f"{best['ce_min']:.4f}", help="Σy · H(y / Σy)")
+    metrics.metric("sigmoid + BCE: infimum", f"{best['bce_inf']:.4f}", help="Reached as |z| → ∞")
+    metrics.metric("labels Σy", f"{multi.sum():g}")
     st.dataframe(
         pd.DataFrame(
             {
@@ -220,10 +220,10 @@ def double_softmax_section():
     st.subheader("The double-softmax mistake")
     wrong_loss, wrong_grad = sweeps.double_softmax(u, y)
     floor = sweeps.double_softmax_floor(ws.n_classes)
-    d1, d2, d3 = st.columns(3)
-    d1.metric("right: CE(u, y)", f"{losses['softmax_ce']:.4f}")
-    d2.metric("double: CE(softmax(u), y)", f"{wrong_loss:.4f}")
-    d3.metric("double's floor (one-hot y)", f"{floor:.4f}", help="log(1 + (C − 1)/e)")
+    metrics = st.container(horizontal=True)
+    metrics.metric("right: CE(u, y)", f"{losses['softmax_ce']:.4f}")
+    metrics.metric("double: CE(softmax(u), y)", f"{wrong_loss:.4f}")
+    metrics.metric("double's floor (one-hot y)", f"{floor:.4f}", help="log(1 + (C − 1)/e)")
     st.dataframe(
         pd.DataFrame(
             {"right: dL/du": grads["softmax_ce"], "double: dL/du": wrong_grad},

@@ -56,26 +56,27 @@ def _set_temperature(t):
 
 
 with view:
-    quick = st.columns([1, 1, 1, 6], vertical_alignment="bottom")
-    for col, t in zip(quick, QUICK_TEMPERATURES, strict=False):
-        col.button(
+    # One flex row, not columns: a rerun sends one block for the row, not one per column.
+    quick = st.container(horizontal=True, vertical_alignment="bottom")
+    for t in QUICK_TEMPERATURES:
+        quick.button(
             f"T = {t:g}",
             key=f"quick_T_{t:g}",
             on_click=_set_temperature,
             args=(t,),
             type="primary" if t == T else "secondary",
-            width="stretch",
             help="Set the sidebar's temperature",
         )
     labels = dict(zip(MAPPING_KEYS, mappings, strict=True))
     st.session_state.setdefault("probabilities_show", list(MAPPING_KEYS))
-    picked = quick[3].pills(
+    picked = quick.pills(
         "Show",
         MAPPING_KEYS,
         selection_mode="multi",
         key="probabilities_show",
         format_func=lambda k: labels[k].split(" (")[0],
         label_visibility="collapsed",
+        width="stretch",  # the rest of the row; on a phone a row of its own, and it wraps
     )
     shown = {labels[k]: mappings[labels[k]] for k in MAPPING_KEYS if k in (picked or ())}
     if shown:
@@ -84,11 +85,11 @@ with view:
         st.caption("Pick at least one mapping to show.")
 if ws.preset in PRESETS:
     st.info(PRESETS[ws.preset].note, icon=":material/menu_book:")
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Entropy (nats)", f"{entropy[row]:.4f}", help="Maximum is log C, the uniform case.")
-m2.metric("Maximum log C", f"{pv.log_c:.4f}")
-m3.metric("Top probability", f"{a[row].max():.4f}")
-m4.metric(
+metrics = st.container(horizontal=True)
+metrics.metric("Entropy (nats)", f"{entropy[row]:.4f}", help="Maximum is log C, the uniform case.")
+metrics.metric("Maximum log C", f"{pv.log_c:.4f}")
+metrics.metric("Top probability", f"{a[row].max():.4f}")
+metrics.metric(
     "Cross-entropy, this row",
     f"{ce_rows[row]:.4f}",
     help=f"Mean over the N = {ws.n_rows} rows: {pv.ce_mean:.4f}",

@@ -111,15 +111,15 @@ def _names_editor(ws) -> None:
 
 def _class_buttons(ws) -> None:
     """Add a class (its logits 0, a fresh name) or remove the last one, in one click."""
-    add, remove, _ = st.columns([1, 1, 3])
-    add.button(
+    row = st.container(horizontal=True)  # one block per rerun, not one per column
+    row.button(
         "Add a class",
         on_click=_resize_classes,
         args=(+1,),
         disabled=ws.n_classes >= MAX_TABLE_CLASSES,
         help=f"A new column of logits, all 0, named c{ws.n_classes} (at most {MAX_TABLE_CLASSES}).",
     )
-    remove.button(
+    row.button(
         "Remove the last class",
         on_click=_resize_classes,
         args=(-1,),

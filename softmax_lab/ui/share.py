@@ -161,9 +161,16 @@ def link(base_url: str | None) -> str | None:
 
 
 def copy_link_button(where=None) -> None:
-    """A "Copy link" popover with the view's link in a code box (its copy button)."""
+    """A "Copy link" popover with the view's link in a code box (its copy button).
+
+    Its content runs only while it is open: closed, every rerun of every page would
+    otherwise send a new code box (the link changes with each edit) that nobody sees.
+    """
     where = where or st
-    with where.popover("Copy link", icon=":material/link:"):
+    box = where.popover("Copy link", icon=":material/link:", key="copy_link", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         url = link(_page_url())
         if url is None:
             st.markdown("The address bar holds the link to this view.")
