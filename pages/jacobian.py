@@ -42,8 +42,11 @@ names = list(ws.class_names)
 def heatmap_section():
     view = jacobian_page_view.heatmap_view(a_row, names)
     props = view.props
+    # The row and T on a line of their own: the paragraph below, with its formulas, then
+    # stays the same as T changes and the browser does not typeset it again.
+    st.markdown(f"**Row {row + 1} at T = {T:g}**")
     st.markdown(
-        f"Row {row + 1} at T = {T:g}: a = softmax(z / T), and "
+        "a = softmax(z / T), and "
         r"$J_{mn} = \partial a_m / \partial u_n = a_m(\delta_{mn} - a_n)$ with $u = z/T$ "
         "(the input softmax sees). |J| ≤ 1/4, so by default the colours are fixed to ±1/4 "
         "for every row and temperature and rows can be compared."
