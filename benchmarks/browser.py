@@ -14,15 +14,15 @@ DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # ends at the last change before the page has been quiet for QUIET_MS. The charts draw in
 # the page (softmax_lab.ui.charts); same-origin frames are watched as well, so that an
 # older version, whose charts drew in frames, is timed alike (benchmarks.side_by_side).
-WATCH = """() => {
-    window.__lastChange = performance.now();
-    if (window.__watch) return;
-    const stamp = () => { window.__lastChange = performance.now(); };
+# ``watchFrames()``: observe, with ``stamp``, the document of every same-origin frame in
+# the page, again whenever a frame loads a new one (shared with benchmarks.side_by_side).
+WATCH_FRAMES = """
     const opts = {subtree: true, childList: true, attributes: true, characterData: true};
     const watched = new WeakSet();
     const watchFrames = () => {
         for (const f of document.querySelectorAll('iframe')) {
-            const doc = f.contentDocument;
+            let doc = null;
+            try { doc = f.contentDocument; } catch (e) {}
             if (doc && doc.documentElement && !watched.has(doc)) {
                 watched.add(doc);
                 new MutationObserver(stamp).observe(doc.documentElement, opts);
@@ -32,11 +32,19 @@ WATCH = """() => {
                 f.addEventListener('load', () => { stamp(); watchFrames(); });
             }
         }
-    };
+    };"""
+WATCH = (
+    """() => {
+    window.__lastChange = performance.now();
+    if (window.__watch) return;
+    const stamp = () => { window.__lastChange = performance.now(); };"""
+    + WATCH_FRAMES
+    + """
     window.__watch = new MutationObserver(() => { stamp(); watchFrames(); });
     window.__watch.observe(document.body, opts);
     watchFrames();
 }"""
+)
 SHOWS = "(text) => document.body.textContent.includes(text)"
 QUIET = "(ms) => performance.now() - window.__lastChange > ms"
 QUIET_MS = 300

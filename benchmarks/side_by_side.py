@@ -15,7 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.browser import DONE, QUIET_MS, SLIDER, _round_trip, floor_times
+from benchmarks.browser import DONE, QUIET_MS, SLIDER, WATCH_FRAMES, _round_trip, floor_times
 from softmax_lab.workspace import TEMPERATURES
 from tests.browser.harness import CHROMIUM_ARGS, SKELETONS, Server, chromium_path
 
@@ -26,28 +26,16 @@ TABS = ("Attention", "Scale", "Attention", "Scale")  # Saturation's tabs, from t
 # The top window watches the frames' documents itself, as benchmarks.browser's WATCH does:
 # an init script alone did not run in the chart frames (their charts drew ~2 s after the
 # last stamp), so a first visit of that version looked 2 s faster than it was.
-STAMP = """(() => {
+STAMP = (
+    """(() => {
     if (window !== window.top) return;
-    const stamp = () => { window.__lastChangeAbs = performance.timeOrigin + performance.now(); };
-    const opts = {subtree: true, childList: true, attributes: true, characterData: true};
-    const watched = new WeakSet();
-    const watchFrames = () => {
-        for (const f of document.querySelectorAll('iframe')) {
-            let doc = null;
-            try { doc = f.contentDocument; } catch (e) {}
-            if (doc && doc.documentElement && !watched.has(doc)) {
-                watched.add(doc);
-                new MutationObserver(stamp).observe(doc.documentElement, opts);
-            }
-            if (!f.__stampWatched) {
-                f.__stampWatched = true;
-                f.addEventListener('load', () => { stamp(); watchFrames(); });
-            }
-        }
-    };
+    const stamp = () => { window.__lastChangeAbs = performance.timeOrigin + performance.now(); };"""
+    + WATCH_FRAMES
+    + """
     new MutationObserver(() => { stamp(); watchFrames(); }).observe(document, opts);
     stamp();
 })()"""
+)
 # Every chart drawn: in-page charts, or (an older version) chart frames.
 ALL_DRAWN = """() => [...document.querySelectorAll("iframe[title$='plotly_chart']")]
         .map(f => f.contentDocument).every(d => d && d.body && d.body.dataset.state === 'drawn'
