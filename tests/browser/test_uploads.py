@@ -3,6 +3,8 @@ cells shows as text and runs no script."""
 
 import json
 
+from playwright.sync_api import expect
+
 from tests.browser.harness import chart, count_in_charts, exceptions, open_page, settle, untouched
 
 PAYLOAD = "<img src=x onerror=window.__pwned=1>"
@@ -50,12 +52,14 @@ def test_markup_in_csv_labels_shows_as_text(browser, server, page):
     uploader.set_input_files(
         {"name": "xss.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}
     )
+    # The upload's rerun may start after a settle: wait until the confusion matrix is
+    # the uploaded data's (before it, the generated data's classes 0, 1, 2 are shown).
+    expect(chart(page, -1)).to_contain_text(PAYLOAD, timeout=30_000)
     settle(page)
     assert exceptions(page) == []
     assert dialogs == []
     assert untouched(page)
-    confusion = chart(page, -1).inner_text()
-    assert PAYLOAD in confusion
+    assert PAYLOAD in chart(page, -1).inner_text()
     assert count_in_charts(page, "img") == 0
 
 
