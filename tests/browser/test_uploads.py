@@ -71,7 +71,8 @@ def test_a_malformed_run_json_is_refused(browser, server, page):
     inputs.last.set_input_files(
         {"name": "run.json", "mimeType": "application/json", "buffer": bad.encode()}
     )
-    settle(page)
     alert = page.locator("[data-testid='stAlert']").filter(has_text="could not be loaded")
+    alert.first.wait_for(timeout=30_000)  # the upload's rerun may start after a settle
+    settle(page)
     assert alert.count() == 1
     assert exceptions(page) == []
