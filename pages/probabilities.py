@@ -76,7 +76,7 @@ with view:
         key="probabilities_show",
         format_func=lambda k: labels[k].split(" (")[0],
         label_visibility="collapsed",
-        width="stretch",  # the rest of the row; on a phone a row of its own, and it wraps
+        width="stretch",  # the rest of the row; on a phone, a row of its own that scrolls
     )
     shown = {labels[k]: mappings[labels[k]] for k in MAPPING_KEYS if k in (picked or ())}
     if shown:
