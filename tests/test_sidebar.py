@@ -48,6 +48,18 @@ def test_the_generator_draws_nothing_until_opened(at):
     assert labels == ["Rows N", "Classes C", "Scale (normal) or exponent (Zipf)", "Seed"]
 
 
+def test_the_copy_link_popover_sends_its_link_only_while_open(at):
+    def link_texts():
+        texts = [c.value for c in at.sidebar.code] + [m.value for m in at.sidebar.markdown]
+        return [t for t in texts if "link" in t or t.startswith("http")]
+
+    assert link_texts() == []  # closed: no code box sent on every rerun
+    at.session_state["copy_link"] = True
+    at.run()
+    assert not at.exception
+    assert link_texts() != []
+
+
 def test_generate_replaces_the_batch_with_the_generated_one(at):
     at.session_state[OPEN] = True
     at.run()
